@@ -1,0 +1,6 @@
+"""Demo and development: embedded SQLite, eager tasks, console notifications."""
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = env_bool("DEBUG", True)

@@ -1,0 +1,88 @@
+"""Project-wide pytest fixtures: users of every role with their scopes, API clients, fakes."""
+
+import pytest
+
+from tests.factories import FacilityFactory, RegionFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fake_outside_world(settings):
+    from dolbom.core.notifications import FakeGateway
+
+    FakeGateway.outbox = []
+    FakeGateway.fail_next = 0
+    yield
+
+
+@pytest.fixture
+def regions(db):
+    """A tiny region tree: 경기도 > 수원시 > 장안구 > 파장동, and 서울 > 강남구."""
+    gyeonggi = RegionFactory(code="4100000000", level="sido", name="경기도", full_name="경기도", parent=None)
+    suwon = RegionFactory(code="4111000000", level="sigungu", name="수원시", full_name="경기도 수원시", parent=gyeonggi)
+    jangan = RegionFactory(
+        code="4111100000", level="sigungu", name="장안구", full_name="경기도 수원시 장안구", parent=suwon
+    )
+    seoul = RegionFactory(code="1100000000", level="sido", name="서울특별시", full_name="서울특별시", parent=None)
+    gangnam = RegionFactory(
+        code="1168000000", level="sigungu", name="강남구", full_name="서울특별시 강남구", parent=seoul
+    )
+    return {"gyeonggi": gyeonggi, "suwon": suwon, "jangan": jangan, "seoul": seoul, "gangnam": gangnam}
+
+
+@pytest.fixture
+def citizen(db):
+    return UserFactory(username="citizen-a", role="citizen")
+
+
+@pytest.fixture
+def other_citizen(db):
+    return UserFactory(username="citizen-b", role="citizen")
+
+
+@pytest.fixture
+def facility_x(regions):
+    return FacilityFactory(name="시설 X", region=regions["jangan"])
+
+
+@pytest.fixture
+def facility_y(regions):
+    return FacilityFactory(name="시설 Y", region=regions["gangnam"])
+
+
+@pytest.fixture
+def provider_x(facility_x):
+    return UserFactory(username="provider-x", role="provider", facility=facility_x)
+
+
+@pytest.fixture
+def coordinator_suwon(regions):
+    return UserFactory(username="coord-suwon", role="coordinator", scope_region=regions["suwon"])
+
+
+@pytest.fixture
+def coordinator_gangnam(regions):
+    return UserFactory(username="coord-gangnam", role="coordinator", scope_region=regions["gangnam"])
+
+
+@pytest.fixture
+def province_gyeonggi(regions):
+    return UserFactory(username="prov-gg", role="province_official", scope_region=regions["gyeonggi"])
+
+
+@pytest.fixture
+def api_client():
+    from django.test import Client
+
+    return Client()
+
+
+def bearer(user) -> dict:
+    from dolbom.accounts.models import ApiToken
+
+    _, key = ApiToken.issue(user=user)
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+@pytest.fixture
+def auth_header():
+    return bearer

@@ -1,0 +1,33 @@
+"""load_demo: everything a newcomer needs to try Dolbom. Idempotent: running it twice changes nothing."""
+
+import importlib
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+# Each step is a module with `load(stdout) -> list[str] | None`; the returned lines are printed at the end.
+DEMO_STEPS = [
+    "dolbom.regions.demo",
+    "dolbom.directory.demo",
+    "dolbom.accounts.demo",
+    "dolbom.households.demo",
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo: regions, facilities, one account per role, a household with children."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        summary: list[str] = []
+        for step in DEMO_STEPS:
+            try:
+                module = importlib.import_module(step)
+            except ModuleNotFoundError:
+                continue
+            with transaction.atomic():
+                lines = module.load(self.stdout)
+            summary.extend(lines or [])
+        self.stdout.write("")
+        for line in summary:
+            self.stdout.write(line)

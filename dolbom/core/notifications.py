@@ -1,0 +1,150 @@
+"""Notification outbox.
+
+`notification_enqueue` writes a row inside the caller's transaction; after commit a task delivers it.
+Delivery is idempotent: a row already SENT is never sent again, and a row is claimed (PENDING → SENDING)
+before the gateway is called, so two workers cannot both send it. A worker that dies after claiming
+leaves the row SENDING; `notifications_retry_stale` hands such rows back after a timeout.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+STALE_AFTER = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    channel: str
+    to_address: str
+    subject: str
+    body: str
+    idempotency_key: str
+
+
+class MessageGateway(Protocol):
+    """SMS / KakaoTalk 알림톡 provider. Real providers implement send() and raise on failure."""
+
+    def send(self, message: OutgoingMessage) -> None: ...
+
+
+class ConsoleGateway:
+    def send(self, message: OutgoingMessage) -> None:
+        print(f"[{message.channel}] → {message.to_address}: {message.subject} {message.body}")
+
+
+class FakeGateway:
+    """In-memory gateway for tests; `outbox` collects what would have been sent."""
+
+    outbox: list[OutgoingMessage] = []
+    fail_next: int = 0
+
+    def send(self, message: OutgoingMessage) -> None:
+        if FakeGateway.fail_next > 0:
+            FakeGateway.fail_next -= 1
+            raise ConnectionError("fake gateway failure")
+        FakeGateway.outbox.append(message)
+
+
+def _gateway() -> MessageGateway:
+    return import_string(settings.NOTIFICATION_SMS_GATEWAY)()
+
+
+def notification_enqueue(
+    *,
+    recipient: Any = None,
+    channel: str | None = None,
+    to_address: str | None = None,
+    kind: str,
+    subject: str,
+    body: str,
+    idempotency_key: str,
+    payload: dict[str, Any] | None = None,
+) -> Notification:
+    """Queue a message; the same idempotency_key queues it only once."""
+    if recipient is not None and to_address is None:
+        if getattr(recipient, "phone", ""):
+            channel, to_address = channel or Notification.Channel.SMS, recipient.phone
+        else:
+            channel, to_address = channel or Notification.Channel.EMAIL, recipient.email
+    notification, created = Notification.objects.get_or_create(
+        idempotency_key=idempotency_key,
+        defaults={
+            "recipient": recipient,
+            "channel": channel or Notification.Channel.CONSOLE,
+            "to_address": to_address or "",
+            "kind": kind,
+            "subject": subject,
+            "body": body,
+            "payload": payload or {},
+        },
+    )
+    if created:
+        from .tasks import notification_deliver_task
+
+        transaction.on_commit(lambda: notification_deliver_task.delay(notification.pk))
+    return notification
+
+
+def _claim(notification_id: int) -> Notification | None:
+    with transaction.atomic():
+        claimed = Notification.objects.filter(
+            pk=notification_id, status__in=[Notification.Status.PENDING, Notification.Status.FAILED]
+        ).update(status=Notification.Status.SENDING, updated_at=timezone.now())
+        if not claimed:
+            return None
+        return Notification.objects.get(pk=notification_id)
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """Send one outbox row. Returns True when it is (or already was) sent."""
+    notification = _claim(notification_id)
+    if notification is None:
+        return Notification.objects.filter(pk=notification_id, status=Notification.Status.SENT).exists()
+    message = OutgoingMessage(
+        channel=notification.channel,
+        to_address=notification.to_address,
+        subject=notification.subject,
+        body=notification.body,
+        idempotency_key=notification.idempotency_key,
+    )
+    try:
+        if notification.channel == Notification.Channel.EMAIL:
+            send_mail(notification.subject, notification.body, None, [notification.to_address])
+        else:
+            _gateway().send(message)
+    except Exception as exc:  # any provider failure: record it and retry later
+        logger.warning("notification %s failed: %s", notification.pk, exc)
+        Notification.objects.filter(pk=notification.pk).update(
+            status=Notification.Status.FAILED, attempts=notification.attempts + 1, last_error=str(exc)[:2000]
+        )
+        return False
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Notification.Status.SENT, attempts=notification.attempts + 1, sent_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def notifications_retry_stale(*, now: Any = None) -> int:
+    """Deliver rows that failed or whose worker died mid-delivery. Returns how many were retried."""
+    now = now or timezone.now()
+    stale = Notification.objects.filter(status=Notification.Status.SENDING, updated_at__lt=now - STALE_AFTER)
+    stale.update(status=Notification.Status.FAILED)
+    retried = 0
+    for pk in Notification.objects.filter(status=Notification.Status.FAILED, attempts__lt=MAX_ATTEMPTS).values_list(
+        "pk", flat=True
+    ):
+        notification_deliver(notification_id=pk)
+        retried += 1
+    return retried

@@ -1,0 +1,28 @@
+"""Error pages: the same Korean messages as the API, never a stack trace."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+
+def _respond(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": code, "message": message, "detail": {}}, status=status)
+    return render(request, "error.html", {"status": status, "message": message}, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return _respond(request, 400, "bad_request", "요청 형식이 올바르지 않습니다.")
+
+
+def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return _respond(request, 403, "permission_denied", "이 페이지를 볼 권한이 없습니다.")
+
+
+def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return _respond(request, 404, "not_found", "찾으시는 페이지가 없습니다.")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _respond(request, 500, "server_error", "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "web.portal"
+    label = "portal"
+    verbose_name = "시민 포털"

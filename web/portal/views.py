@@ -1,0 +1,187 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from dolbom.accounts.services import account_delete, user_signup
+from dolbom.core.errors import ApplicationError
+from dolbom.households.ages import age_in_months
+from dolbom.households.models import Consent
+from dolbom.households.selectors import children_of, citizen_data_export, consents_of
+from dolbom.households.services import (
+    child_delete,
+    child_register,
+    consent_grant,
+    consent_withdraw,
+    household_for,
+    household_update,
+    today,
+)
+
+from .forms import ChildForm, DeleteAccountForm, HomeForm, SignupForm
+from .stages import LIFE_STAGES
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"stages": LIFE_STAGES})
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_signup(
+                login_id=form.cleaned_data["login_id"],
+                password=form.cleaned_data["password"],
+                name=form.cleaned_data["name"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            login(request, user, backend="dolbom.accounts.backends.LoginIdBackend")
+            messages.success(
+                request, "가입을 환영합니다. 아이를 미리 등록해 두면 신청할 때마다 다시 적지 않아도 됩니다."
+            )
+            return redirect("portal:mypage")
+    return render(request, "portal/signup.html", {"form": form}, status=422 if form.errors else 200)
+
+
+def _require_citizen(request: HttpRequest) -> HttpResponse | None:
+    if not request.user.is_citizen:  # type: ignore[union-attr]
+        return render(
+            request, "error.html", {"status": 403, "message": "보호자 계정에서만 쓸 수 있는 페이지입니다."}, status=403
+        )
+    return None
+
+
+@login_required
+def mypage(request: HttpRequest) -> HttpResponse:
+    if (refused := _require_citizen(request)) is not None:
+        return refused
+    user = request.user
+    household = household_for(user=user)  # type: ignore[arg-type]
+    now = today()
+    children = [
+        {"child": c, "age_months": age_in_months(c.birth_date, now) if c.birth_date else None}
+        for c in children_of(user=user)  # type: ignore[arg-type]
+    ]
+    active = {(c.purpose, c.recipient) for c in consents_of(user=user) if c.is_active}  # type: ignore[arg-type]
+    consent_rows = [
+        {"value": value, "label": label, "granted": (value, "돌봄") in active}
+        for value, label in Consent.Purpose.choices
+    ]
+    context = {
+        "household": household,
+        "children": children,
+        "child_form": ChildForm(),
+        "home_form": HomeForm(
+            initial={
+                "home_region": household.home_region.full_name if household.home_region else "",
+                "benefit_alerts": household.benefit_alerts,
+            }
+        ),
+        "consent_rows": consent_rows,
+        "consent_history": consents_of(user=user)[:20],  # type: ignore[arg-type]
+    }
+    return render(request, "portal/mypage.html", context)
+
+
+@login_required
+def child_add(request: HttpRequest) -> HttpResponse:
+    if (refused := _require_citizen(request)) is not None:
+        return refused
+    form = ChildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = child_register(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"{child.name} 아동을 등록했습니다.")
+            return redirect("portal:mypage")
+    return render(request, "portal/child_form.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@login_required
+def child_remove(request: HttpRequest, child_id: int) -> HttpResponse:
+    if (refused := _require_citizen(request)) is not None:
+        return refused
+    child = children_of(user=request.user).filter(pk=child_id).first()  # type: ignore[arg-type]
+    if child is None:
+        return render(request, "error.html", {"status": 404, "message": "등록된 아동을 찾을 수 없습니다."}, status=404)
+    if request.method == "POST":
+        child_delete(actor=request.user, child_id=child_id)  # type: ignore[arg-type]
+        messages.success(request, f"{child.name} 아동 정보를 삭제했습니다.")
+        return redirect("portal:mypage")
+    return render(request, "portal/confirm_delete_child.html", {"child": child})
+
+
+@login_required
+@require_POST
+def home_update(request: HttpRequest) -> HttpResponse:
+    if (refused := _require_citizen(request)) is not None:
+        return refused
+    form = HomeForm(request.POST)
+    if form.is_valid():
+        try:
+            household_update(
+                actor=request.user,  # type: ignore[arg-type]
+                home_region_code=form.cleaned_data["home_region"],
+                benefit_alerts=form.cleaned_data["benefit_alerts"],
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "사는 곳과 알림 설정을 저장했습니다.")
+    else:
+        messages.error(request, "사는 곳을 입력해 주세요.")
+    return redirect("portal:mypage")
+
+
+@login_required
+@require_POST
+def consent_update(request: HttpRequest) -> HttpResponse:
+    if (refused := _require_citizen(request)) is not None:
+        return refused
+    purpose = request.POST.get("purpose", "")
+    if purpose not in Consent.Purpose.values:
+        messages.error(request, "알 수 없는 동의 항목입니다.")
+    elif request.POST.get("granted") == "1":
+        consent_grant(actor=request.user, purpose=purpose)  # type: ignore[arg-type]
+        messages.success(request, "동의했습니다. 언제든 철회할 수 있습니다.")
+    else:
+        consent_withdraw(actor=request.user, purpose=purpose)  # type: ignore[arg-type]
+        messages.success(request, "동의를 철회했습니다.")
+    return redirect("portal:mypage")
+
+
+@login_required
+def data_export(request: HttpRequest) -> HttpResponse:
+    if (refused := _require_citizen(request)) is not None:
+        return refused
+    data = citizen_data_export(user=request.user)  # type: ignore[arg-type]
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="dolbom-my-data.json"'
+    return response
+
+
+@login_required
+def account_remove(request: HttpRequest) -> HttpResponse:
+    if (refused := _require_citizen(request)) is not None:
+        return refused
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            retained = account_delete(actor=request.user, password=form.cleaned_data["password"])  # type: ignore[arg-type]
+        except ApplicationError as exc:
+            form.add_error("password", exc.message)
+        else:
+            logout(request)
+            return render(request, "portal/account_deleted.html", {"retained": retained})
+    return render(request, "portal/account_delete.html", {"form": form}, status=422 if form.errors else 200)
