@@ -19,7 +19,7 @@ def main() -> int:
         print("Installing chromium for the browser tests (apt-get)...", flush=True)
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.call(["apt-get", "update", "-qq"], env=env)
-        subprocess.call(["apt-get", "install", "-y", "-qq", "chromium"], env=env)
+        subprocess.call(["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk"], env=env)
     if os.path.exists(CHROMIUM):
         return 0
     if os.environ.get("DOLBOM_REQUIRE_BROWSER") == "1":

@@ -72,3 +72,17 @@ class DeleteAccountForm(forms.Form):
         label="비밀번호 확인", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
     confirm = forms.BooleanField(label="계정과 아동 정보가 삭제되며 되돌릴 수 없음을 확인했습니다.")
+
+
+class VerifyStartForm(forms.Form):
+    phone = forms.CharField(label="휴대전화 번호", max_length=20, widget=forms.TextInput(attrs={"autocomplete": "tel"}))
+
+
+class VerifyConfirmForm(forms.Form):
+    transaction_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    code = forms.CharField(
+        label="인증번호 6자리",
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

@@ -43,5 +43,6 @@ urlpatterns = [
     path("my/home/", views.home_update, name="home_update"),
     path("my/consents/", views.consent_update, name="consent_update"),
     path("my/export.json", views.data_export, name="export"),
+    path("my/verify/", views.identity_verify, name="verify"),
     path("my/delete/", views.account_remove, name="account_delete"),
 ]

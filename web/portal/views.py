@@ -185,3 +185,44 @@ def account_remove(request: HttpRequest) -> HttpResponse:
             logout(request)
             return render(request, "portal/account_deleted.html", {"retained": retained})
     return render(request, "portal/account_delete.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@login_required
+def identity_verify(request: HttpRequest) -> HttpResponse:
+    """본인인증: phone → code → verified. Only the time and a hash of the provider's CI are kept."""
+    from dolbom.accounts.services import identity_verification_confirm, identity_verification_start
+
+    from .forms import VerifyConfirmForm, VerifyStartForm
+
+    start_form = VerifyStartForm(initial={"phone": request.user.phone or ""})  # type: ignore[union-attr]
+    confirm_form = None
+    if request.method == "POST" and "code" in request.POST:
+        confirm_form = VerifyConfirmForm(request.POST)
+        if confirm_form.is_valid():
+            try:
+                identity_verification_confirm(
+                    user=request.user,  # type: ignore[arg-type]
+                    transaction_id=confirm_form.cleaned_data["transaction_id"],
+                    code=confirm_form.cleaned_data["code"],
+                )
+            except ApplicationError as exc:
+                confirm_form.add_error("code", exc.message)
+            else:
+                messages.success(request, "본인인증을 마쳤습니다.")
+                return redirect("portal:mypage")
+    elif request.method == "POST":
+        start_form = VerifyStartForm(request.POST)
+        if start_form.is_valid():
+            try:
+                verification = identity_verification_start(
+                    user=request.user,  # type: ignore[arg-type]
+                    phone=start_form.cleaned_data["phone"],
+                )
+            except ApplicationError as exc:
+                start_form.add_error("phone", exc.message)
+            else:
+                confirm_form = VerifyConfirmForm(initial={"transaction_id": verification.transaction_id})
+    status = 422 if (start_form.errors or (confirm_form and confirm_form.errors)) else 200
+    return render(
+        request, "portal/verify.html", {"start_form": start_form, "confirm_form": confirm_form}, status=status
+    )

@@ -63,3 +63,30 @@ def test_unknown_page_is_korean_404(client, db):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "찾으시는 페이지가 없습니다" in response.content.decode()
+
+
+def test_identity_verification_page_flow(client, citizen):
+    import re
+
+    from dolbom.accounts.identity import FakeIdentityProvider
+
+    client.force_login(citizen)
+    page = client.post("/my/verify/", {"phone": "010-7777-8888"})
+    assert page.status_code == 200
+    transaction_id = re.search(r'name="transaction_id" value="([0-9a-f]+)"', page.content.decode()).group(1)
+    wrong = client.post("/my/verify/", {"transaction_id": transaction_id, "code": "999999"})
+    if FakeIdentityProvider.code_for(transaction_id) != "999999":
+        assert wrong.status_code == 422
+    done = client.post("/my/verify/", {"transaction_id": transaction_id,
+                                       "code": FakeIdentityProvider.code_for(transaction_id)})
+    assert done.status_code == 302
+    citizen.refresh_from_db()
+    assert citizen.identity_verified_at is not None
+
+
+def test_password_reset_sends_mail_without_revealing_accounts(client, citizen):
+    from django.core import mail
+
+    assert client.post("/accounts/password-reset/", {"email": citizen.email}).status_code == 302
+    assert client.post("/accounts/password-reset/", {"email": "nobody@example.kr"}).status_code == 302
+    assert len(mail.outbox) == 1 and "비밀번호" in mail.outbox[0].subject + mail.outbox[0].body
