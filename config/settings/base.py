@@ -100,7 +100,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "portal:login"
-LOGIN_REDIRECT_URL = "portal:mypage"
+LOGIN_REDIRECT_URL = "portal:start"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # django-axes: lock an account+IP pair after repeated failures (login throttling).

@@ -37,6 +37,7 @@ urlpatterns = [
         ),
         name="password_reset_confirm",
     ),
+    path("start/", views.start, name="start"),
     path("my/", views.mypage, name="mypage"),
     path("my/children/add/", views.child_add, name="child_add"),
     path("my/children/<int:child_id>/delete/", views.child_remove, name="child_delete"),

@@ -226,3 +226,24 @@ def identity_verify(request: HttpRequest) -> HttpResponse:
     return render(
         request, "portal/verify.html", {"start_form": start_form, "confirm_form": confirm_form}, status=status
     )
+
+
+# Where each role lands after signing in, and the sections of its workspace (filled in as they are built).
+STAFF_SECTIONS: dict[str, list[tuple[str, str]]] = {
+    "provider": [("예약 관리", "/backoffice/bookings/"), ("돌봄지도", "/map/")],
+    "caregiver": [("방문돌봄", "/backoffice/visits/")],
+    "coordinator": [("상담 대기열", "/counsel/"), ("지원사업 확인", "/benefits/check/"), ("돌봄지도", "/map/")],
+    "city_official": [("지원사업 카탈로그", "/console/benefits/"), ("돌봄지도", "/map/")],
+    "province_official": [("지원사업 카탈로그", "/console/benefits/"), ("돌봄지도", "/map/")],
+    "admin": [("관리자 화면", "/admin/"), ("지원사업 카탈로그", "/console/benefits/")],
+}
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """After login: citizens go to their page, staff to a workspace home for their role and scope."""
+    user = request.user
+    if user.is_citizen:  # type: ignore[union-attr]
+        return redirect("portal:mypage")
+    sections = STAFF_SECTIONS.get(user.role, [])  # type: ignore[union-attr]
+    return render(request, "portal/staff_home.html", {"sections": sections})

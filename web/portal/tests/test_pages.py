@@ -77,8 +77,9 @@ def test_identity_verification_page_flow(client, citizen):
     wrong = client.post("/my/verify/", {"transaction_id": transaction_id, "code": "999999"})
     if FakeIdentityProvider.code_for(transaction_id) != "999999":
         assert wrong.status_code == 422
-    done = client.post("/my/verify/", {"transaction_id": transaction_id,
-                                       "code": FakeIdentityProvider.code_for(transaction_id)})
+    done = client.post(
+        "/my/verify/", {"transaction_id": transaction_id, "code": FakeIdentityProvider.code_for(transaction_id)}
+    )
     assert done.status_code == 302
     citizen.refresh_from_db()
     assert citizen.identity_verified_at is not None
@@ -90,3 +91,11 @@ def test_password_reset_sends_mail_without_revealing_accounts(client, citizen):
     assert client.post("/accounts/password-reset/", {"email": citizen.email}).status_code == 302
     assert client.post("/accounts/password-reset/", {"email": "nobody@example.kr"}).status_code == 302
     assert len(mail.outbox) == 1 and "비밀번호" in mail.outbox[0].subject + mail.outbox[0].body
+
+
+def test_login_lands_each_role_in_its_place(client, citizen, provider_x):
+    client.force_login(citizen)
+    assert client.get("/start/")["Location"] == "/my/"
+    client.force_login(provider_x)
+    page = client.get("/start/")
+    assert page.status_code == 200 and "시설 X" in page.content.decode()
