@@ -174,6 +174,10 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Periodic work (celery beat). Every task is idempotent and correctness never waits for one to run.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "notifications-retry": {"task": "core.notifications_retry_stale", "schedule": 300.0},
+}
 
 # Map: tiles are optional; with no tile server the map shows the bundled 시군구 boundaries.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
