@@ -1,0 +1,60 @@
+"""Distances, travel times and a grid index over caregivers' home bases."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .types import Caregiver, MatchingPolicy
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def road_km(lat1: float, lng1: float, lat2: float, lng2: float, policy: MatchingPolicy) -> float:
+    """Estimated road distance: straight line times the policy's detour factor, rounded to 10 m so that
+    the same input always gives the same figure on every platform."""
+    return round(haversine_km(lat1, lng1, lat2, lng2) * policy.detour_factor, 2)
+
+
+def travel_minutes(distance_km: float, policy: MatchingPolicy) -> int:
+    if distance_km <= 0:
+        return 0
+    return math.ceil(distance_km / policy.speed_kmh * 60.0) + policy.travel_buffer_min
+
+
+class GridIndex:
+    """Caregivers bucketed by home base on a lat/lng grid of about `cell_km`; a query scans the 3x3 (or
+    wider) block of cells around a point, so a ranking touches only nearby caregivers."""
+
+    def __init__(self, caregivers: Iterable[Caregiver], cell_km: float = 10.0) -> None:
+        self.cell_km = cell_km
+        self._dlat = cell_km / 111.0
+        self._dlng = cell_km / 88.0  # ~cos(37.5°) * 111; Korea spans 33–38.6°N, a slightly wide cell is harmless
+        self._cells: dict[tuple[int, int], list[Caregiver]] = defaultdict(list)
+        self.caregivers: list[Caregiver] = sorted(caregivers, key=lambda c: c.id)
+        for c in self.caregivers:
+            self._cells[self._cell(c.lat, c.lng)].append(c)
+
+    def _cell(self, lat: float, lng: float) -> tuple[int, int]:
+        return (math.floor(lat / self._dlat), math.floor(lng / self._dlng))
+
+    def near(self, lat: float, lng: float, radius_km: float) -> Sequence[Caregiver]:
+        """Every caregiver whose home could be within `radius_km` (straight line) of the point, by id."""
+        reach = math.ceil(radius_km * 1.1 / self.cell_km)  # 10 % margin for the longitude approximation
+        ci, cj = self._cell(lat, lng)
+        out: list[Caregiver] = []
+        for i in range(ci - reach, ci + reach + 1):
+            for j in range(cj - reach, cj + reach + 1):
+                out.extend(self._cells.get((i, j), ()))
+        out.sort(key=lambda c: c.id)
+        return out
