@@ -1,0 +1,161 @@
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from dolbom.core.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, actor_of
+from dolbom.core.errors import InvalidInput
+
+from .importers.formats import SERVICE_LABELS
+from .models import Facility
+from .schemas import FacilityDetail, FacilityPage, FacilityQuery, FacilityUpdateIn, GeoQuery
+from .selectors import (
+    facility_geojson,
+    facility_get,
+    facility_search,
+    place_from_text,
+    place_of_home,
+    region_prefixes_for,
+)
+from .services import facility_update
+
+router = Router(tags=["돌봄지도"])
+LICENCE = "공공누리 제1유형 (출처표시)"
+
+
+def facility_item(facility: Facility, *, distance_m: float | None = None, open_at: bool | None = None) -> dict:
+    t = facility.type
+    return {
+        "id": facility.pk,
+        "name": facility.name,
+        "type": {"code": t.code, "name": t.name, "category": t.category} if t else None,
+        "status": facility.status,
+        "status_label": facility.get_status_display(),
+        "region": {"code": facility.region.code, "full_name": facility.region.full_name} if facility.region else None,
+        "address": facility.address,
+        "lat": facility.lat,
+        "lng": facility.lng,
+        "coord_quality": facility.coord_quality,
+        "distance_m": distance_m,
+        "open_at": open_at,
+        "min_age_months": facility.min_age_months,
+        "max_age_months": facility.max_age_months,
+        "capacity": facility.capacity,
+        "enrolment": facility.enrolment,
+        "vacancy": facility.has_vacancy,
+        "phone": facility.phone,
+        "services": list(facility.services),
+        "service_labels": [SERVICE_LABELS.get(s, s) for s in facility.services],
+    }
+
+
+def facility_detail(facility: Facility) -> dict:
+    return {
+        **facility_item(facility),
+        "postcode": facility.postcode,
+        "fax": facility.fax,
+        "homepage": facility.homepage,
+        "ages_basis": facility.ages_basis,
+        "hours": facility.hours,
+        "hours_assumed": facility.hours_assumed,
+        "fees": facility.fees,
+        "extra": facility.extra,
+        "approved_on": facility.approved_on,
+        "suspended_from": facility.suspended_from,
+        "suspended_until": facility.suspended_until,
+        "closed_on": facility.closed_on,
+        "source": {
+            "name": facility.source_name,
+            "format": facility.source_format,
+            "file": facility.source_file,
+            "date": facility.source_date,
+            "licence": LICENCE,
+        },
+        "updated_at": facility.updated_at,
+    }
+
+
+def split_types(value: str | None) -> list[str]:
+    return [t.strip() for t in (value or "").split(",") if t.strip()][:30]
+
+
+def search_from_query(request: HttpRequest, query: FacilityQuery) -> tuple[Any, dict | None]:
+    lat, lng, origin = query.lat, query.lng, None
+    if (lat is None) != (lng is None):
+        raise InvalidInput(
+            "위도와 경도를 함께 보내 주세요.", detail={"fields": {"lat": "짝이 필요합니다", "lng": "짝이 필요합니다"}}
+        )
+    if lat is None and query.place:
+        place = place_from_text(text=query.place)
+        lat, lng = place.lat, place.lng
+        origin = {"lat": lat, "lng": lng, "label": place.label}
+    elif lat is None and query.near_home:
+        home = place_of_home(user=actor_of(request))
+        if home is None:
+            raise InvalidInput(
+                "등록된 집 주소가 없습니다. 내 정보에서 집 주소를 등록해 주세요.",
+                code="no_home",
+                detail={"fields": {"near_home": "등록된 집이 없습니다"}},
+            )
+        lat, lng = home.lat, home.lng
+        origin = {"lat": lat, "lng": lng, "label": home.label}
+    elif lat is not None:
+        origin = {"lat": lat, "lng": lng, "label": ""}
+    prefixes = region_prefixes_for(query=query.region) if query.region else None
+    result = facility_search(
+        lat=lat,
+        lng=lng,
+        radius_m=query.radius_m,
+        region_prefixes=prefixes,
+        types=split_types(query.types),
+        age_months=query.age_months,
+        open_at=query.open_at,
+        vacancy=query.vacancy,
+        limit=query.limit,
+        offset=query.offset,
+    )
+    return result, origin
+
+
+@router.get("", response=FacilityPage, auth=AUTH_OPTIONAL, summary="돌봄시설 검색 (거리·지역·연령·운영시각·빈자리)")
+def search(request: HttpRequest, query: Query[FacilityQuery]) -> dict:
+    result, origin = search_from_query(request, query)
+    return {
+        "count": result.total,
+        "limit": query.limit,
+        "offset": query.offset,
+        "origin": origin,
+        "items": [facility_item(h.facility, distance_m=h.distance_m, open_at=h.open_at) for h in result.hits],
+    }
+
+
+@router.get("/geojson", auth=None, summary="지도용 시설 위치 (GeoJSON, 영역 안)")
+def geojson(request: HttpRequest, query: Query[GeoQuery]) -> dict:
+    try:
+        west, south, east, north = (float(v) for v in query.bbox.split(","))
+    except ValueError as exc:
+        raise InvalidInput("bbox는 '서,남,동,북' 네 숫자입니다.", detail={"fields": {"bbox": "형식 오류"}}) from exc
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise InvalidInput("bbox 범위가 올바르지 않습니다.", detail={"fields": {"bbox": "범위 오류"}})
+    return facility_geojson(
+        bbox=(west, south, east, north),
+        types=split_types(query.types),
+        age_months=query.age_months,
+        open_at=query.open_at,
+        vacancy=query.vacancy,
+        limit=query.limit,
+    )
+
+
+@router.get("/{facility_id}", response=FacilityDetail, auth=None, summary="돌봄시설 상세")
+def detail(request: HttpRequest, facility_id: int) -> dict:
+    return facility_detail(facility_get(facility_id=facility_id))
+
+
+@router.patch(
+    "/{facility_id}", response=FacilityDetail, auth=AUTH_REQUIRED, summary="시설 정보 수정 (소속 시설 담당자)"
+)
+def update(request: HttpRequest, facility_id: int, payload: FacilityUpdateIn) -> dict:
+    data = payload.dict(exclude_unset=True)
+    facility = facility_update(actor=actor_of(request), facility_id=facility_id, data=data)
+    return facility_detail(facility)

@@ -1,0 +1,145 @@
+"""Opening hours as weekly rules, and "is it open at this moment?" with Korea's holiday calendar.
+
+A rule is `{"kind": "regular" | "vacation" | "holiday", "weekdays": [0..6], "opens": "HH:MM", "closes": "HH:MM"}`
+(Monday is 0; "24:00" closes at midnight). How a day is chosen:
+
+- a public holiday (the `holidays` package, KR) uses the `holiday` rules; without any, the facility is closed;
+- a day in the school vacation uses the `vacation` rules if the facility has any, otherwise `regular`;
+- any other day uses the `regular` rules for its weekday.
+
+School vacations differ by school; we assume 여름방학 7월 21일–8월 20일 and 겨울방학 12월 26일–2월 말일
+(stated to users as an assumption). Pure Python, no Django: used by the search, the pages and the benchmark.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any, TypedDict
+
+import holidays
+
+REGULAR = "regular"
+VACATION = "vacation"
+HOLIDAY = "holiday"
+KINDS = (REGULAR, VACATION, HOLIDAY)
+WEEKDAYS = (0, 1, 2, 3, 4)
+SATURDAY = 5
+SUNDAY = 6
+WEEKDAY_LABELS = ("월", "화", "수", "목", "금", "토", "일")
+
+
+class Rule(TypedDict):
+    kind: str
+    weekdays: list[int]
+    opens: str
+    closes: str
+
+
+def rule(kind: str, weekdays: Iterable[int], opens: str, closes: str) -> Rule:
+    return {"kind": kind, "weekdays": sorted(set(weekdays)), "opens": opens, "closes": closes}
+
+
+@lru_cache(maxsize=4096)
+def minutes(hhmm: str) -> int:
+    """'07:30' → 450, '24:00' → 1440. Raises ValueError on anything else."""
+    hours, _, mins = hhmm.partition(":")
+    h, m = int(hours), int(mins)
+    if not (0 <= h <= 24 and 0 <= m < 60) or (h == 24 and m):
+        raise ValueError(hhmm)
+    return h * 60 + m
+
+
+def parse_hhmm(value: str | None) -> str | None:
+    """Source times: '0900', '900', '09:00', '2400'. Returns 'HH:MM' or None (empty); ValueError if garbage."""
+    text = (value or "").strip().replace(":", "")
+    if not text:
+        return None
+    if not text.isdigit() or len(text) not in (3, 4):
+        raise ValueError(value)
+    text = text.zfill(4)
+    formatted = f"{text[:2]}:{text[2:]}"
+    minutes(formatted)
+    return formatted
+
+
+@lru_cache(maxsize=64)
+def _kr_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("KR", years=year)
+
+
+def holiday_name(day: dt.date) -> str | None:
+    name = _kr_holidays(day.year).get(day)
+    return str(name) if name else None
+
+
+def is_school_vacation(day: dt.date) -> bool:
+    md = (day.month, day.day)
+    return (7, 21) <= md <= (8, 20) or md >= (12, 26) or day.month in (1, 2)
+
+
+def day_kind(day: dt.date) -> str:
+    if holiday_name(day):
+        return HOLIDAY
+    if is_school_vacation(day):
+        return VACATION
+    return REGULAR
+
+
+def rules_for_day(rules: Sequence[dict[str, Any]], day: dt.date) -> list[dict[str, Any]]:
+    kind = day_kind(day)
+    weekday = day.weekday()
+    if kind == HOLIDAY:
+        return [r for r in rules if r["kind"] == HOLIDAY]
+    if kind == VACATION and any(r["kind"] == VACATION for r in rules):
+        return [r for r in rules if r["kind"] == VACATION and weekday in r["weekdays"]]
+    return [r for r in rules if r["kind"] == REGULAR and weekday in r["weekdays"]]
+
+
+def is_open(rules: Sequence[dict[str, Any]], at: dt.datetime) -> bool:
+    """Open at this local moment? `at` must already be in Asia/Seoul (or naive local time)."""
+    if not rules:
+        return False
+    minute = at.hour * 60 + at.minute
+    for r in rules_for_day(rules, at.date()):
+        if minutes(r["opens"]) <= minute < minutes(r["closes"]):
+            return True
+    # A rule running to 24:00 the day before does not reach past midnight; overnight care is 24시간 (00:00–24:00).
+    return False
+
+
+def describe(rules: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
+    """Human rows for a page: [{"label": "평일(월–금)", "hours": "07:30–19:30"}, ...]."""
+    labels = {REGULAR: "", VACATION: "방학 ", HOLIDAY: "공휴일 "}
+    rows = []
+    for r in rules:
+        days = r["weekdays"]
+        if r["kind"] == HOLIDAY:
+            day_label = ""
+        elif days == [0, 1, 2, 3, 4]:
+            day_label = "평일(월–금)"
+        elif len(days) == 1:
+            day_label = WEEKDAY_LABELS[days[0]] + "요일"
+        else:
+            day_label = "·".join(WEEKDAY_LABELS[d] for d in days)
+        rows.append({"label": (labels[r["kind"]] + day_label).strip(), "hours": f"{r['opens']}–{r['closes']}"})
+    return rows
+
+
+def validate(rules: Any) -> list[Rule]:
+    """Check a rule list from outside (an import, an edit); ValueError names the first bad rule."""
+    if not isinstance(rules, list):
+        raise ValueError("rules must be a list")
+    out: list[Rule] = []
+    for i, r in enumerate(rules):
+        try:
+            kind, days, opens, closes = r["kind"], r["weekdays"], r["opens"], r["closes"]
+            if kind not in KINDS or not all(isinstance(d, int) and 0 <= d <= 6 for d in days):
+                raise ValueError
+            if minutes(opens) >= minutes(closes):
+                raise ValueError
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"rule {i}") from exc
+        out.append(rule(kind, days, opens, closes))
+    return out

@@ -1,0 +1,293 @@
+"""Reads for the directory: search by place, age, time and vacancy; one facility; the map's GeoJSON.
+
+Geo search without PostGIS: a bounding box on the indexed (status, lat, lng) columns narrows the rows,
+then the exact great-circle distance and the opening rules are evaluated in Python on the few hundred
+candidates left. The same code is fast on SQLite and PostgreSQL for a national table (see bench/).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from dolbom.core.errors import NotFound
+
+from . import hours as H
+from .models import Facility
+
+EARTH_RADIUS_M = 6_371_008.8
+DEFAULT_NEAREST_START_M = 2_000
+MAX_RADIUS_M = 300_000
+
+
+def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def bbox_around(lat: float, lng: float, radius_m: float) -> tuple[float, float, float, float]:
+    dlat = math.degrees(radius_m / EARTH_RADIUS_M)
+    dlng = math.degrees(radius_m / (EARTH_RADIUS_M * max(0.01, math.cos(math.radians(lat)))))
+    return lat - dlat, lat + dlat, lng - dlng, lng + dlng
+
+
+# -------------------------------------------------------------------------------------------- vacancy
+
+
+def _capacity_vacancy() -> Q:
+    return Q(capacity__isnull=False, enrolment__isnull=False, enrolment__lt=F("capacity"))
+
+
+#: The vacancy hook. Each provider returns a Q for "has a free place"; they are OR-ed. The booking app
+#: appends one for "a bookable slot is free" (`VACANCY_PROVIDERS.append(lambda: Q(...))`).
+VACANCY_PROVIDERS: list[Callable[[], Q]] = [_capacity_vacancy]
+
+
+def facility_vacancy_q() -> Q:
+    q = Q(pk__in=[])
+    for provider in VACANCY_PROVIDERS:
+        q |= provider()
+    return q
+
+
+# --------------------------------------------------------------------------------------------- search
+
+
+@dataclass
+class SearchHit:
+    facility: Facility
+    distance_m: float | None
+    open_at: bool | None
+
+
+@dataclass
+class SearchResult:
+    hits: list[SearchHit]
+    total: int
+    radius_m: float | None
+
+
+def local_time(at: dt.datetime) -> dt.datetime:
+    if timezone.is_naive(at):
+        return at
+    return timezone.localtime(at)
+
+
+def listed_facilities() -> QuerySet[Facility]:
+    """What citizens may see: 정상 and 재개 only (휴지·폐지 stay in the table for history)."""
+    return Facility.objects.filter(status__in=Facility.LISTED_STATUSES)
+
+
+def _filtered(
+    *,
+    region_prefixes: list[str] | None,
+    types: Iterable[str] | None,
+    age_months: int | None,
+    vacancy: bool,
+) -> QuerySet[Facility]:
+    qs = listed_facilities()
+    if region_prefixes is not None:
+        q = Q(pk__in=[])
+        for prefix in region_prefixes:
+            q |= Q(region__code__startswith=prefix)
+        qs = qs.filter(q)
+    type_list = [t for t in (types or []) if t]
+    if type_list:
+        qs = qs.filter(type__code__in=type_list)
+    if age_months is not None:
+        qs = qs.filter(min_age_months__lte=age_months, max_age_months__gte=age_months)
+    if vacancy:
+        qs = qs.filter(facility_vacancy_q())
+    return qs
+
+
+def facility_search(
+    *,
+    lat: float | None = None,
+    lng: float | None = None,
+    radius_m: float | None = None,
+    region_prefixes: list[str] | None = None,
+    types: Iterable[str] | None = None,
+    age_months: int | None = None,
+    open_at: dt.datetime | None = None,
+    vacancy: bool = False,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchResult:
+    """Facilities citizens may see, nearest first when a point is given (else by name).
+
+    With a point and no radius, the search box grows until it holds `offset + limit` matches (nearest-N).
+    `open_at` keeps only facilities open at that moment (holidays respected).
+    """
+    qs = _filtered(region_prefixes=region_prefixes, types=types, age_months=age_months, vacancy=vacancy)
+    local = local_time(open_at) if open_at else None
+    want = offset + limit
+
+    def open_filter(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        if local is None:
+            return rows
+        return [row for row in rows if H.is_open(row[-1], local)]
+
+    columns = ["id", "lat", "lng", "hours"] if local else ["id", "lat", "lng"]
+    if lat is not None and lng is not None:
+        radius = radius_m if radius_m is not None else DEFAULT_NEAREST_START_M
+        while True:
+            south, north, west, east = bbox_around(lat, lng, radius)
+            rows = list(qs.filter(lat__gte=south, lat__lte=north, lng__gte=west, lng__lte=east).values_list(*columns))
+            ranked = sorted(((haversine_m(lat, lng, row[1], row[2]), row) for row in rows), key=lambda pair: pair[0])
+            ranked = [(d, row) for d, row in ranked if d <= radius]
+            if local is not None:
+                ranked = [(d, row) for d, row in ranked if H.is_open(row[-1], local)]
+            if radius_m is not None or len(ranked) >= want or radius >= MAX_RADIUS_M:
+                break
+            radius = min(MAX_RADIUS_M, radius * 3)
+        page = ranked[offset:want]
+        by_id = _load([row[0] for _, row in page])
+        hits = [SearchHit(by_id[row[0]], round(d, 1), True if local else None) for d, row in page]
+        return SearchResult(hits=hits, total=len(ranked), radius_m=radius)
+
+    if local is None:
+        total = qs.count()
+        facilities = list(qs.select_related("type", "region").order_by("name", "pk")[offset:want])
+        return SearchResult([SearchHit(f, None, None) for f in facilities], total, None)
+    rows = open_filter(list(qs.order_by("name", "pk").values_list("id", "hours")))
+    page_ids = [row[0] for row in rows[offset:want]]
+    by_id = _load(page_ids)
+    return SearchResult([SearchHit(by_id[i], None, True) for i in page_ids], len(rows), None)
+
+
+def _load(ids: list[int]) -> dict[int, Facility]:
+    return {f.pk: f for f in Facility.objects.filter(pk__in=ids).select_related("type", "region")}
+
+
+def facility_get(*, facility_id: int, include_unlisted: bool = False) -> Facility:
+    qs = Facility.objects.select_related("type", "region")
+    if not include_unlisted:
+        qs = qs.filter(status__in=Facility.LISTED_STATUSES)
+    facility = qs.filter(pk=facility_id).first()
+    if facility is None:
+        raise NotFound("시설을 찾을 수 없습니다.")
+    return facility
+
+
+def facility_geojson(
+    *,
+    bbox: tuple[float, float, float, float],
+    types: Iterable[str] | None = None,
+    age_months: int | None = None,
+    open_at: dt.datetime | None = None,
+    vacancy: bool = False,
+    limit: int = 5000,
+) -> dict[str, Any]:
+    """Points for the map inside (west, south, east, north), lean properties; `truncated` if over limit."""
+    west, south, east, north = bbox
+    qs = _filtered(region_prefixes=None, types=types, age_months=age_months, vacancy=vacancy).filter(
+        lat__gte=south, lat__lte=north, lng__gte=west, lng__lte=east
+    )
+    local = local_time(open_at) if open_at else None
+    rows = qs.values_list(
+        "id", "name", "lat", "lng", "type__name", "capacity", "enrolment", "coord_quality", "hours"
+    ).order_by("pk")
+    features: list[dict[str, Any]] = []
+    truncated = False
+    for fid, name, flat, flng, type_name, capacity, enrolment, quality, rules in rows.iterator(chunk_size=2000):
+        if local is not None and not H.is_open(rules, local):
+            continue
+        if len(features) >= limit:
+            truncated = True
+            break
+        features.append(
+            {
+                "type": "Feature",
+                "id": fid,
+                "geometry": {"type": "Point", "coordinates": [round(flng or 0.0, 6), round(flat or 0.0, 6)]},
+                "properties": {
+                    "id": fid,
+                    "name": name,
+                    "type": type_name or "",
+                    "vacancy": (enrolment < capacity) if capacity is not None and enrolment is not None else None,
+                    "approximate": quality != Facility.CoordQuality.SOURCE,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features, "truncated": truncated}
+
+
+# ------------------------------------------------------------------------------------- where to search
+
+
+@dataclass
+class Place:
+    lat: float
+    lng: float
+    label: str
+    region_code: str | None = None
+
+
+def place_from_text(*, text: str) -> Place:
+    """An address or a place name (시군구 or 읍면동 name, or a code) → a point to search around."""
+    from dolbom.core.errors import InvalidInput
+    from dolbom.regions.models import Region
+    from dolbom.regions.selectors import region_search
+
+    from .regions_adapter import region_resolver
+
+    q = " ".join((text or "").split())[:100]
+    if not q:
+        raise InvalidInput("검색할 주소나 동 이름을 입력해 주세요.", detail={"fields": {"place": "값이 필요합니다"}})
+    resolver = region_resolver()
+    region: Region | None = resolver.resolve(q) if not q.isdigit() or len(q) in (2, 5, 10) else None
+    if region is None or region.lat is None:
+        # Prefer the smallest unit: a 읍면동 name beats the 시군구 it lies in.
+        candidates = [r for r in region_search(q=q, limit=50) if r.lat is not None]
+        order: dict[str, int] = {Region.Level.EUPMYEONDONG: 0, Region.Level.SIGUNGU: 1, Region.Level.SIDO: 2}
+        candidates.sort(key=lambda r: (order.get(r.level, 3), len(r.full_name)))
+        region = candidates[0] if candidates else None
+    if region is None or region.lat is None:
+        region = resolver.from_address(q)
+    if region is None or region.lat is None or region.lng is None:
+        raise InvalidInput(
+            f"'{q}' 위치를 찾을 수 없습니다. 시·군·구나 읍·면·동 이름으로 찾아 보세요.",
+            code="unknown_place",
+            detail={"fields": {"place": q}},
+        )
+    return Place(lat=region.lat, lng=region.lng, label=region.full_name, region_code=region.code)
+
+
+def place_of_home(*, user: Any) -> Place | None:
+    """The signed-in citizen's registered home (its coordinates, or its region's centroid)."""
+    from dolbom.households.models import Household
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    household = Household.objects.select_related("home_region").filter(guardian=user).first()
+    if household is None:
+        return None
+    if household.home_lat is not None and household.home_lng is not None:
+        return Place(household.home_lat, household.home_lng, household.home_address or "우리 집")
+    region = household.home_region
+    if region is not None and region.lat is not None and region.lng is not None:
+        return Place(region.lat, region.lng, region.full_name, region.code)
+    return None
+
+
+def region_prefixes_for(*, query: str) -> list[str]:
+    from dolbom.core.errors import InvalidInput
+    from dolbom.regions.selectors import region_scope_prefixes
+
+    from .regions_adapter import region_resolver
+
+    region = region_resolver().resolve(query)
+    if region is None:
+        raise InvalidInput(
+            f"'{query[:40]}' 지역을 찾을 수 없습니다.", code="unknown_region", detail={"fields": {"region": query[:40]}}
+        )
+    return region_scope_prefixes(region=region)

@@ -1,0 +1,80 @@
+"""Writes for the directory: facility types and provider edits of a facility's own profile."""
+
+from typing import Any
+
+from django.db import transaction
+
+from dolbom.core.audit import audit_log
+from dolbom.core.errors import InvalidInput
+from dolbom.core.permissions import require_facility_access, require_role
+
+from . import hours as H
+from .facility_types import TYPE_SEEDS
+from .models import Facility, FacilityType
+
+
+def facility_types_ensure() -> int:
+    """Create the seed types that do not exist yet; never overwrite what an official changed. Returns created."""
+    existing = set(FacilityType.objects.values_list("code", flat=True))
+    missing = [
+        FacilityType(
+            code=seed["code"],
+            name=seed["name"],
+            category=seed["category"],
+            aliases=seed["aliases"],
+            default_min_age_months=seed["min_age"],
+            default_max_age_months=seed["max_age"],
+            sort_order=i,
+        )
+        for i, seed in enumerate(TYPE_SEEDS)
+        if seed["code"] not in existing
+    ]
+    FacilityType.objects.bulk_create(missing)
+    return len(missing)
+
+
+PROVIDER_EDITABLE = {"phone", "homepage", "capacity", "enrolment", "hours"}
+
+
+@transaction.atomic
+def facility_update(*, actor: Any, facility_id: int, data: dict[str, Any]) -> Facility:
+    """Provider staff keep their own facility's contact, capacity/enrolment and hours; audited."""
+    require_role(actor, "provider")
+    facility = Facility.objects.select_for_update().filter(pk=facility_id).first()
+    if facility is None:
+        from dolbom.core.errors import NotFound
+
+        raise NotFound()
+    require_facility_access(actor, facility)
+    unknown = set(data) - PROVIDER_EDITABLE
+    if unknown:
+        raise InvalidInput(
+            "수정할 수 없는 항목입니다.", detail={"fields": {name: "수정할 수 없는 항목입니다" for name in unknown}}
+        )
+    changes: dict[str, Any] = {}
+    if "hours" in data:
+        try:
+            data["hours"] = H.validate(data["hours"])
+        except ValueError as exc:
+            raise InvalidInput("운영시간 형식이 올바르지 않습니다.", detail={"fields": {"hours": str(exc)}}) from exc
+    capacity = data.get("capacity", facility.capacity)
+    enrolment = data.get("enrolment", facility.enrolment)
+    if capacity is not None and enrolment is not None and enrolment > capacity * 2:
+        raise InvalidInput("현원이 정원에 비해 너무 큽니다.", detail={"fields": {"enrolment": "값이 너무 큽니다"}})
+    for name, value in data.items():
+        before = getattr(facility, name)
+        if before != value:
+            changes[name] = [before, value]
+            setattr(facility, name, value)
+    if "hours" in changes:
+        facility.hours_assumed = False
+    if changes:
+        facility.save()
+        audit_log(
+            actor=actor,
+            action="facility.update",
+            obj=facility,
+            before={k: v[0] for k, v in changes.items()},
+            after={k: v[1] for k, v in changes.items()},
+        )
+    return facility
