@@ -215,7 +215,7 @@ def waitlist_of(*, user: User) -> list[dict[str, Any]]:
                 "entry": entry,
                 "id": entry.pk,
                 "status": status,
-                "status_label": WaitlistEntry.Status(status).label,
+                "status_label": str(WaitlistEntry.Status(status).label),
                 "position": position,
                 "offer_expires_at": entry.offer_expires_at if status == WaitlistEntry.Status.OFFERED else None,
                 "service": entry.facility_service.service.name,
