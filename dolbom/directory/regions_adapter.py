@@ -85,12 +85,12 @@ class _PlainResolver:
 
 def region_resolver() -> Resolver:
     """A fresh resolver (load it once per import, not per row)."""
-    try:
-        from dolbom.regions.services import RegionResolver  # type: ignore[attr-defined]
-    except ImportError:
+    from dolbom.regions import services
+
+    shared = getattr(services, "region_resolver", None)
+    if shared is None:
         return _PlainResolver()
-    resolver: Any = RegionResolver()
-    return _Tolerant(resolver)
+    return _Tolerant(shared())
 
 
 class _Tolerant:

@@ -65,7 +65,9 @@ def test_seoul_standard_import_quirks_and_idempotence(small_regions, data_dir):
     sodam = Facility.objects.get(source_key="11470000644")
     assert (sodam.min_age_months, sodam.max_age_months, sodam.ages_basis) == (0, 35, "classes")
     assert sodam.hours_assumed and sodam.hours[0]["opens"] == "07:30"
-    night = next(f for f in Facility.objects.filter(status="normal") if "night" in f.services)
+    night = next(
+        f for f in Facility.objects.filter(status="normal") if "night" in f.services and "24h" not in f.services
+    )
     assert night.hours[0] == {"kind": "regular", "weekdays": [0, 1, 2, 3, 4], "opens": "07:30", "closes": "24:00"}
 
     again = facility_import(path=data_dir / SEOUL)
