@@ -49,7 +49,9 @@ class Engine:
         return next(s for s in self.specs if s.key == key)
 
     # ---------------------------------------------------------------------------------------------------------
-    def evaluate(self, key: str, hh: Household, *, changes: bool = True) -> Answer:
+    def evaluate(
+        self, key: str, hh: Household, *, changes: bool = True, later: dict[date, Household] | None = None
+    ) -> Answer:
         rule = self.rules[key]
         if isinstance(rule, Information):
             # Information entries do not depend on the household: answer once, share the answer.
@@ -59,7 +61,7 @@ class Engine:
             return cached
         answer = rule.evaluate(hh)
         if changes:
-            answer.changes = self._changes(rule, hh, answer)
+            answer.changes = self._changes(rule, hh, answer, {} if later is None else later)
         return answer
 
     def check(
@@ -76,6 +78,7 @@ class Engine:
         """
         results = []
         wanted = household_tags(hh) if information == "relevant" else None
+        later: dict[date, Household] = {}  # the household on later dates, shared by every rule
         for spec in self.specs:
             if not spec.applies_in(hh.region_codes, hh.as_of):
                 continue
@@ -84,11 +87,11 @@ class Engine:
                     continue
                 if wanted is not None and not _fits(spec, wanted):
                     continue
-            results.append(Result(spec, self.evaluate(spec.key, hh, changes=changes)))
+            results.append(Result(spec, self.evaluate(spec.key, hh, changes=changes, later=later)))
         return results
 
     # ---------------------------------------------------------------------------------------------------------
-    def _changes(self, rule: Rule, hh: Household, answer: Answer) -> list[Change]:
+    def _changes(self, rule: Rule, hh: Household, answer: Answer, later_cache: dict[date, Household]) -> list[Change]:
         horizon = date.fromordinal(hh.as_of.toordinal() + HORIZON_DAYS)
         labels: dict[date, list[tuple[str, int | None]]] = {}
         for on, label, child in rule.marks(hh):
@@ -100,8 +103,10 @@ class Engine:
         out: list[Change] = []
         prev = answer
         for on in sorted(labels):
-            later = hh.at(on)
-            now = rule.evaluate(later)
+            later = later_cache.get(on)
+            if later is None:
+                later = later_cache[on] = hh.at(on)
+            now = rule.evaluate(later, explain=False)
             if now.signature() == prev.signature() and not _children_differ(prev, now):
                 prev = now
                 continue

@@ -111,9 +111,14 @@ class ChildResult:
     birth_date: date
     status: Status
     amount: Amount
-    reasons: list[str]
+    raw_reasons: list[str]
+    label: str
     missing: list[str]
     expected: bool = False
+
+    @property
+    def reasons(self) -> list[str]:
+        return [f"{self.label}: {r}" for r in self.raw_reasons]
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -50,7 +50,20 @@ def ordinal(n: int) -> str:
     return _ORDINALS[n - 1] if 1 <= n <= len(_ORDINALS) else f"{n}번째"
 
 
+_LABELS: dict[tuple[int, date, bool, int | None], str] = {}
+
+
 def child_label(index: int, child: Child) -> str:
+    key = (index, child.birth_date, child.expected, child.birth_order)
+    label = _LABELS.get(key)
+    if label is None:
+        if len(_LABELS) > 50_000:
+            _LABELS.clear()
+        label = _LABELS[key] = _child_label(index, child)
+    return label
+
+
+def _child_label(index: int, child: Child) -> str:
     if child.expected:
         return f"출산 예정 아이({ordinal(child.birth_order)})" if child.birth_order else "출산 예정 아이"
     return f"자녀 {index + 1}({child.birth_date.isoformat()}생)"
@@ -59,12 +72,14 @@ def child_label(index: int, child: Child) -> str:
 class Ctx:
     """The parameters of one programme as of one date, and whether every figure used is verified."""
 
-    __slots__ = ("on", "params", "verified")
+    __slots__ = ("explain", "on", "params", "verified")
 
-    def __init__(self, params: dict[str, Parameter], on: date):
+    def __init__(self, params: dict[str, Parameter], on: date, explain: bool = True):
         self.params = params
         self.on = on
         self.verified = True
+        #: False when only the outcome matters (looking ahead for changes): reasons may be left out
+        self.explain = explain
 
     def peek(self, name: str) -> Any:
         """The value in force, without counting it as used (for a figure that may not apply)."""
@@ -88,8 +103,8 @@ class Rule:
         self.params = params
         self.config = config or {}
 
-    def evaluate(self, hh: Household) -> Answer:
-        ctx = Ctx(self.params, hh.as_of)
+    def evaluate(self, hh: Household, *, explain: bool = True) -> Answer:
+        ctx = Ctx(self.params, hh.as_of, explain)
         try:
             answer = self.decide(hh, ctx)
         except NotInForce as exc:
@@ -167,7 +182,7 @@ class PerChildRule(Rule):
             return self.answer(INELIGIBLE, NO_AMOUNT, reasons)
         orders = birth_orders(children)
         results = [self.decide_child(i, c, orders[i][0], orders[i][1], hh, ctx) for i, c in enumerate(children)]
-        return self._aggregate(results, hh)
+        return self._aggregate(results, ctx)
 
     def decide_child(
         self, index: int, child: Child, order: int, order_told: bool, hh: Household, ctx: Ctx
@@ -189,21 +204,21 @@ class PerChildRule(Rule):
         reasons: list[str],
         missing: list[str] = (),  # type: ignore[assignment]
     ) -> ChildResult:
-        label = child_label(index, child)
         return ChildResult(
             index=index,
             birth_date=child.birth_date,
             status=status,
             amount=amount,
-            reasons=[f"{label}: {r}" for r in reasons],
+            raw_reasons=reasons,
+            label=child_label(index, child),
             missing=list(missing),
             expected=child.expected,
         )
 
-    def _aggregate(self, results: list[ChildResult], hh: Household) -> Answer:
+    def _aggregate(self, results: list[ChildResult], ctx: Ctx) -> Answer:
         eligible = [r for r in results if r.status == ELIGIBLE]
         unknown = [r for r in results if r.status == UNKNOWN]
-        reasons = [reason for r in results for reason in r.reasons]
+        reasons = [reason for r in results for reason in r.reasons] if ctx.explain else []
         missing = [m for r in results for m in r.missing]
         if eligible:
             status: Status = ELIGIBLE
