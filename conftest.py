@@ -86,3 +86,28 @@ def bearer(user) -> dict:
 @pytest.fixture
 def auth_header():
     return bearer
+
+
+@pytest.fixture(scope="session")
+def _real_regions_session(django_db_setup, django_db_blocker):
+    """Import the bundled real region files once per test session, committed to the test database."""
+    from dolbom.regions.importer import import_regions
+
+    with django_db_blocker.unblock():
+        import_regions()
+
+
+@pytest.fixture
+def real_regions(_real_regions_session, db):
+    """Korea's real 시도/시군구/읍면동 (data/regions), imported once per session; returns the shared resolver.
+
+    Usage: `def test_x(real_regions): gangnam = real_regions.resolve("서울 강남구")` or
+    `Region.objects.get(code="4111100000")`. Rows are real: 수원시 장안구 is 4111100000, 강원특별자치도 is 51.
+    """
+    from dolbom.regions.importer import import_regions
+    from dolbom.regions.models import Region
+    from dolbom.regions.services import region_resolver
+
+    if not Region.objects.filter(code="5100000000", is_active=True).exists():
+        import_regions()  # a transactional test emptied the tables since; re-import inside this test
+    return region_resolver()

@@ -1,23 +1,105 @@
-from .models import Region
+from __future__ import annotations
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from dolbom.core.errors import InvalidInput, NotFound
+
+from .importer import norm_key
+from .models import Region, RegionAlias, RegionPopulation
+
+_LEVEL_ORDER = Case(
+    When(level=Region.Level.SIDO, then=Value(0)),
+    When(level=Region.Level.SIGUNGU, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
 
 
 def region_scope_prefixes(*, region: Region) -> list[str]:
-    """Code prefixes covered by a scope region: a 시군구 covers its 5 digits, a 시도 its 2."""
+    """Code prefixes covered by a scope region.
+
+    A 시도 covers its 2 digits; the merged 전남광주통합특별시 covers each 시도 it spans (29 and 46). A 시군구 covers
+    its 5 digits plus those of its 구 (수원시 41110 → 41111, 41113, ...; 화성시 41590 → 41591, 41593, ...). A 구
+    created after the 법정동 codes (화성시 동탄구) also covers, by full code, the 법정동 placed under it.
+    """
+    if region.covers:
+        return list(region.covered_sido_codes)
     if region.level == Region.Level.SIDO:
         return [region.code[:2]]
     if region.level == Region.Level.SIGUNGU:
-        # A 시 with 구 (수원시 41110) covers its 구 (41111, 41113, ...), which carry their own 5 digits.
-        child_codes = region.children.filter(level=Region.Level.SIGUNGU).values_list("code", flat=True)
-        return [region.code[:5], *(code[:5] for code in child_codes)]
+        prefixes = [region.code[:5]]
+        for code in region.children.filter(is_active=True).values_list("code", flat=True).order_by("code"):
+            if code.startswith(region.code[:5]):
+                continue
+            prefixes.append(code[:5] if code[5:] == "00000" else code)
+        return list(dict.fromkeys(prefixes))
     return [region.code[:8]]
 
 
-def region_search(*, q: str, limit: int = 20) -> list[Region]:
-    """Search current units by name or code prefix (simple version; see region_resolve for exact lookups)."""
-    q = q.strip()
-    qs = Region.objects.filter(is_active=True)
+def region_descendant_codes(*, region: Region, level: str | None = None) -> list[str]:
+    """Codes of every current unit inside `region` (not itself); a 시도 programme applies in all of them."""
+    from .services import region_resolver
+
+    resolver = region_resolver()
+    node = resolver.by_code.get(region.code, region)
+    return [r.code for r in resolver.descendants(node) if level is None or r.level == level]
+
+
+def region_get(*, code: str) -> Region:
+    """A unit by its exact code (2, 5 or 10 digits), current or abolished; NotFound (404) otherwise."""
+    code = (code or "").strip()
+    if not code.isdigit() or len(code) not in (2, 5, 10):
+        raise InvalidInput(
+            f"'{code[:20]}' 는 올바른 행정구역 코드가 아닙니다. 2·5·10자리 숫자로 입력해 주세요.",
+            code="invalid_region_code",
+            detail={"fields": {"code": code[:20]}},
+        )
+    region = Region.objects.select_related("parent", "successor").filter(code=code.ljust(10, "0")).first()
+    if region is None:
+        raise NotFound(f"행정구역 코드 '{code}' 를 찾을 수 없습니다.", code="unknown_region", detail={"code": code})
+    return region
+
+
+def region_latest_population(*, region: Region) -> RegionPopulation | None:
+    return region.populations.order_by("-as_of").first()
+
+
+def region_search(*, q: str, level: str | None = None, limit: int = 20) -> list[Region]:
+    """Search by name or code. Current units first: the exact resolution of `q` (old names and codes too),
+    units found through an alias (강원도 → 강원특별자치도), then name/code matches, 시도 before 시군구 before
+    읍면동. Abolished units appear only through their successors."""
+    from .services import region_resolver
+
+    q = (q or "").strip()
+    qs: QuerySet[Region] = Region.objects.filter(is_active=True)
+    if level:
+        qs = qs.filter(level=level)
     if not q:
-        return list(qs.exclude(level=Region.Level.EUPMYEONDONG)[:limit])
-    if q.isdigit():
-        return list(qs.filter(code__startswith=q)[:limit])
-    return list(qs.filter(full_name__icontains=q)[:limit])
+        base = qs if level else qs.exclude(level=Region.Level.EUPMYEONDONG)
+        return list(base.annotate(lo=_LEVEL_ORDER).order_by("lo", "code")[:limit])
+
+    results: dict[int, Region] = {}
+    resolved = region_resolver().resolve_or_none(q)
+    if resolved is not None and (not level or resolved.level == level):
+        results[resolved.pk] = resolved
+    key = norm_key(q)
+    if key.isdigit():
+        matches = qs.filter(code__startswith=key)
+    else:
+        alias_ids = RegionAlias.objects.filter(key__startswith=key).values_list("region_id", flat=True)
+        for region in qs.filter(pk__in=alias_ids).order_by("code"):
+            results.setdefault(region.pk, region)
+        successor_ids = (
+            Region.objects.filter(is_active=False, successor__isnull=False)
+            .filter(Q(name__startswith=q) | Q(full_name=q))
+            .values_list("successor_id", flat=True)[:limit]
+        )
+        for region in qs.filter(pk__in=list(successor_ids)).order_by("code"):
+            results.setdefault(region.pk, region)
+        matches = qs.filter(Q(full_name__icontains=q) | Q(name__startswith=key))
+    if len(results) < limit:
+        for region in matches.annotate(lo=_LEVEL_ORDER).order_by("lo", "code")[: limit * 2]:
+            results.setdefault(region.pk, region)
+            if len(results) >= limit:
+                break
+    return list(results.values())[:limit]
