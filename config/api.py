@@ -86,16 +86,20 @@ def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _mount() -> None:
     from dolbom.accounts.api import router as accounts_router
+    from dolbom.benefits.api import router as benefits_router
     from dolbom.booking.api import router as booking_router
+    from dolbom.counselling.api import router as counselling_router
     from dolbom.directory.api import router as directory_router
     from dolbom.households.api import router as households_router
     from dolbom.regions.api import router as regions_router
 
     api.add_router("/auth", accounts_router)
+    api.add_router("/benefits", benefits_router)
     api.add_router("/regions", regions_router)
     api.add_router("/households", households_router)
     api.add_router("/care", booking_router)
     api.add_router("/facilities", directory_router)
+    api.add_router("/counselling", counselling_router)
 
 
 _mount()
