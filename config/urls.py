@@ -7,6 +7,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("care/", include("web.portal.booking_urls")),
+    path("backoffice/bookings/", include("web.backoffice.booking_urls")),
     path("", include("web.portal.urls")),
 ]
 

@@ -12,6 +12,8 @@ DEMO_STEPS = [
     "dolbom.directory.demo",
     "dolbom.accounts.demo",
     "dolbom.households.demo",
+    "dolbom.benefits.demo",
+    "dolbom.booking.demo",
 ]
 
 

@@ -1,0 +1,123 @@
+"""Provider back-office for bookings: only staff of that facility (or administrators) get in."""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dolbom.accounts.models import Role
+from dolbom.booking import clock, selectors, services
+from dolbom.booking.models import Booking, FacilityService
+from dolbom.core.errors import ApplicationError
+
+
+def _facility_or_refusal(request: HttpRequest) -> tuple[Any, HttpResponse | None]:
+    user = request.user
+    if getattr(user, "role", None) != Role.PROVIDER or getattr(user, "facility_id", None) is None:
+        refusal = render(
+            request, "error.html", {"status": 403, "message": "시설 담당자만 볼 수 있는 페이지입니다."}, status=403
+        )
+        return None, refusal
+    return user.facility, None  # type: ignore[union-attr]
+
+
+@login_required
+def bookings_home(request: HttpRequest) -> HttpResponse:
+    """Today's and upcoming bookings with the children's pre-registered details staff may see."""
+    facility, refusal = _facility_or_refusal(request)
+    if refusal is not None:
+        return refusal
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    end = start + timedelta(days=14)
+    now = clock.now()
+    rows = []
+    for booking in selectors.facility_bookings(actor=request.user, facility=facility, start=start, end=end):  # type: ignore[arg-type]
+        rows.append(
+            {
+                "booking": booking,
+                "children": selectors.child_details_for_staff(actor=request.user, booking=booking),  # type: ignore[arg-type]
+                "started": booking.starts_at <= now,
+                "today": timezone.localtime(booking.starts_at).date() == start.date(),
+            }
+        )
+    offered = FacilityService.objects.filter(facility=facility).select_related("service")
+    context = {
+        "facility": facility,
+        "today_rows": [r for r in rows if r["today"]],
+        "upcoming_rows": [r for r in rows if not r["today"]],
+        "offered": offered,
+        "today": start.date(),
+        "statuses": Booking.Status,
+    }
+    return render(request, "booking/backoffice_home.html", context)
+
+
+@login_required
+@require_POST
+def booking_action(request: HttpRequest, booking_id: int) -> HttpResponse:
+    _facility, refusal = _facility_or_refusal(request)
+    if refusal is not None:
+        return refusal
+    action = request.POST.get("action", "")
+    try:
+        if action in ("accept", "decline"):
+            services.booking_decide(
+                actor=request.user,  # type: ignore[arg-type]
+                booking_id=booking_id,
+                accept=action == "accept",
+                note=request.POST.get("note", ""),
+            )
+            messages.success(request, "승인했습니다." if action == "accept" else "거절했습니다.")
+        elif action in ("attended", "no_show"):
+            services.booking_attendance(actor=request.user, booking_id=booking_id, attended=action == "attended")  # type: ignore[arg-type]
+            messages.success(request, "출석을 기록했습니다." if action == "attended" else "노쇼로 기록했습니다.")
+        else:
+            messages.error(request, "알 수 없는 요청입니다.")
+    except ApplicationError as exc:
+        if exc.status in (403, 404):
+            return render(request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status)
+        messages.error(request, exc.message)
+    return redirect("backoffice_bookings:home")
+
+
+@login_required
+def capacity(request: HttpRequest, fs_id: int) -> HttpResponse:
+    """Slots of one day with their capacity; staff raise or lower it (never below what is taken)."""
+    facility, refusal = _facility_or_refusal(request)
+    if refusal is not None:
+        return refusal
+    fs = FacilityService.objects.select_related("service", "facility").filter(pk=fs_id, facility=facility).first()
+    if fs is None:
+        return render(
+            request, "error.html", {"status": 404, "message": "시설의 서비스를 찾을 수 없습니다."}, status=404
+        )
+    try:
+        day = date.fromisoformat(request.POST.get("date") or request.GET.get("date") or "")
+    except ValueError:
+        day = timezone.localdate()
+    if request.method == "POST":
+        try:
+            services.slot_capacity_set(
+                actor=request.user,  # type: ignore[arg-type]
+                slot_id=int(request.POST.get("slot", "0")),
+                capacity=int(request.POST.get("capacity", "-1")),
+            )
+            messages.success(request, "정원을 바꿨습니다.")
+        except ValueError:
+            messages.error(request, "정원은 숫자로 입력해 주세요.")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect(f"{request.path}?date={day.isoformat()}")
+    context = {
+        "fs": fs,
+        "day": day,
+        "prev_day": day - timedelta(days=1),
+        "next_day": day + timedelta(days=1),
+        "slots": selectors.slots_for_day(facility_service=fs, day=day),
+    }
+    return render(request, "booking/backoffice_capacity.html", context)
