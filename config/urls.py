@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
+from dolbom.directory.hsds import hsds_api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("api/hsds/", hsds_api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("care/", include("web.portal.booking_urls")),
     path("backoffice/bookings/", include("web.backoffice.booking_urls")),
