@@ -2,6 +2,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone as django_timezone
 
 from dolbom.counselling import services
 from dolbom.households.models import Child, Household
@@ -16,6 +17,8 @@ def kst(y: int, m: int, d: int, hh: int = 9, mm: int = 0) -> datetime:
 class Clock:
     def __init__(self, monkeypatch, value: datetime):
         self.value = value
+        # Every reader of the time (services, selectors, API timers, model timestamps) sees the same moment.
+        monkeypatch.setattr(django_timezone, "now", lambda: self.value)
         monkeypatch.setattr(services, "now", lambda: self.value)
 
     def set(self, value: datetime) -> None:
