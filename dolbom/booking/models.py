@@ -230,7 +230,7 @@ class Booking(BaseModel):
 
 class BookingChild(models.Model):
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="booking_children")
-    child = models.ForeignKey("households.Child", on_delete=models.PROTECT, related_name="care_bookings")
+    child = models.ForeignKey("households.Child", on_delete=models.CASCADE, related_name="care_bookings")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["booking", "child"], name="booking_child_unique")]
@@ -248,7 +248,7 @@ class Occupancy(models.Model):
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="occupancies")
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="occupancies")
-    child = models.ForeignKey("households.Child", on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey("households.Child", on_delete=models.CASCADE, related_name="+")
     starts_at = models.DateTimeField()
     active = models.BooleanField(default=True)
 

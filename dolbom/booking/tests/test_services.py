@@ -345,3 +345,24 @@ def test_waitlist_join_refused_when_places_free(frozen, fs_always, citizen, kids
     with pytest.raises(Conflict) as exc:
         waitlist_join(actor=citizen, slot_ids=slot_ids(fs_always, at(DAY, 18), 1), child_ids=[kids["four"].pk])
     assert exc.value.code == "places_available"
+
+
+def test_citizen_data_export_includes_bookings(frozen, fs_always, citizen, kids):
+    from dolbom.households.selectors import citizen_data_export
+
+    booking_create(actor=citizen, slot_ids=slot_ids(fs_always, at(DAY, 18), 1), child_ids=[kids["four"].pk])
+    data = citizen_data_export(user=citizen)
+    assert data["care_bookings"][0]["children"] == ["바다"]
+    assert data["care_waitlist"] == []
+
+
+def test_account_delete_with_bookings_frees_places(frozen, fs_always, citizen, kids):
+    from dolbom.accounts.services import account_delete
+    from tests.factories import PASSWORD
+
+    ids = slot_ids(fs_always, at(DAY, 18), 1)
+    booking_create(actor=citizen, slot_ids=ids, child_ids=[kids["four"].pk, kids["baby"].pk])
+    assert availability(slot_ids=ids)[ids[0]] == 2
+    account_delete(actor=citizen, password=PASSWORD)
+    assert availability(slot_ids=ids)[ids[0]] == 0
+    assert not Booking.objects.exists()
