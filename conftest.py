@@ -98,16 +98,34 @@ def _real_regions_session(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def real_regions(_real_regions_session, db):
+def _real_regions_present(_real_regions_session, django_db_blocker):
+    """Re-import, committed, when a transactional test emptied the tables since the session import.
+
+    Runs before the test's own transaction opens when it can; otherwise `real_regions` re-imports inside it.
+    """
+    from django.db import connection
+
+    from dolbom.regions.importer import import_regions
+    from dolbom.regions.models import Region
+
+    with django_db_blocker.unblock():
+        if not connection.in_atomic_block and not Region.objects.filter(code="5100000000").exists():
+            import_regions()
+
+
+@pytest.fixture
+def real_regions(_real_regions_present, db):
     """Korea's real 시도/시군구/읍면동 (data/regions), imported once per session; returns the shared resolver.
 
     Usage: `def test_x(real_regions): gangnam = real_regions.resolve("서울 강남구")` or
     `Region.objects.get(code="4111100000")`. Rows are real: 수원시 장안구 is 4111100000, 강원특별자치도 is 51.
+    Request it before `db`-using fixtures (`def test_x(real_regions, citizen)`) so a re-import after a
+    transactional test is committed once rather than repeated inside each test.
     """
     from dolbom.regions.importer import import_regions
     from dolbom.regions.models import Region
     from dolbom.regions.services import region_resolver
 
     if not Region.objects.filter(code="5100000000", is_active=True).exists():
-        import_regions()  # a transactional test emptied the tables since; re-import inside this test
+        import_regions()  # emptied since, and this test's transaction was already open: import inside it
     return region_resolver()

@@ -10,6 +10,8 @@ urlpatterns = [
     path("api/hsds/", hsds_api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("care/", include("web.portal.booking_urls")),
+    path("benefits/", include("web.portal.benefits_urls")),
+    path("console/benefits/", include("web.console.benefits_urls")),
     path("backoffice/bookings/", include("web.backoffice.booking_urls")),
     path("", include("web.portal.urls")),
 ]
