@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import directory_views, views
 from .forms import LoginForm
 
 app_name = "portal"
@@ -46,4 +46,6 @@ urlpatterns = [
     path("my/export.json", views.data_export, name="export"),
     path("my/verify/", views.identity_verify, name="verify"),
     path("my/delete/", views.account_remove, name="account_delete"),
+    path("map/", directory_views.facility_map, name="map"),
+    path("facilities/<int:facility_id>/", directory_views.facility_page, name="facility"),
 ]
