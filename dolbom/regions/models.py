@@ -53,6 +53,8 @@ class Region(BaseModel):
 
     class Meta:
         ordering = ["code"]
+        # The shared resolver checks MAX(updated_at) on every use to notice changes: keep that an index lookup.
+        indexes = [models.Index(fields=["updated_at"], name="region_updated_at_idx")]
         verbose_name = _("행정구역")
         verbose_name_plural = _("행정구역")
 
