@@ -177,6 +177,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Periodic work (celery beat). Every task is idempotent and correctness never waits for one to run.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "notifications-retry": {"task": "core.notifications_retry_stale", "schedule": 300.0},
+    "benefits-alerts-daily": {"task": "benefits.alerts_daily", "schedule": 6 * 3600.0},
 }
 
 # Map: tiles are optional; with no tile server the map shows the bundled 시군구 boundaries.
