@@ -77,12 +77,13 @@ def benefit_alerts_send(*, today: date) -> int:
                 key = f"benefit-alert:{household.pk}:{result.spec.key}:{child.pk if child else '-'}:{change.on}"
                 who = f"{child.name} " if child is not None else ""
                 with transaction.atomic():
-                    notification, created = _enqueue(
+                    created = _enqueue(
                         household=household,
                         key=key,
                         subject=f"[돌봄] {who}{result.spec.name} 변경 안내",
                         body=(
-                            f"{change.on.year}년 {change.on.month}월 {change.on.day}일부터 {result.spec.name}: {change.description}. "
+                            f"{change.on.year}년 {change.on.month}월 {change.on.day}일부터 {result.spec.name}: "
+                            f"{change.description}. "
                             "받을 수 있는 지원과 신청 방법은 돌봄 '우리 가족 지원 확인'에서 보세요."
                         ),
                         payload={
@@ -100,11 +101,12 @@ def benefit_alerts_send(*, today: date) -> int:
     return sent
 
 
-def _enqueue(*, household: Household, key: str, subject: str, body: str, payload: dict[str, Any]) -> tuple[Any, bool]:
+def _enqueue(*, household: Household, key: str, subject: str, body: str, payload: dict[str, Any]) -> bool:
+    """Queue the message; True when it is new (the outbox keeps one row per idempotency key)."""
     from dolbom.core.models import Notification
 
     existed = Notification.objects.filter(idempotency_key=key).exists()
-    notification = notification_enqueue(
+    notification_enqueue(
         recipient=household.guardian,
         kind="benefit_alert",
         subject=subject,
@@ -112,4 +114,4 @@ def _enqueue(*, household: Household, key: str, subject: str, body: str, payload
         idempotency_key=key,
         payload=payload,
     )
-    return notification, not existed
+    return not existed
