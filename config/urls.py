@@ -13,6 +13,7 @@ urlpatterns = [
     path("benefits/", include("web.portal.benefits_urls")),
     path("console/benefits/", include("web.console.benefits_urls")),
     path("backoffice/bookings/", include("web.backoffice.booking_urls")),
+    path("", include("web.counsel.urls")),
     path("", include("web.portal.urls")),
 ]
 

@@ -107,6 +107,8 @@ def _summarise(result: Any) -> BenefitSummary:
     eligible, unknown = [], []
     for row in rows or []:
         get = row.get if isinstance(row, dict) else lambda k, r=row: getattr(r, k, None)
+        if get("kind") == "information":
+            continue  # catalogue entries without a rule always answer "unknown": not news for the family
         status = str(get("status") or "")
         name = str(get("name") or get("title") or get("programme") or get("id") or "")
         if status.endswith("eligible") and not status.endswith("ineligible"):

@@ -161,3 +161,13 @@ def test_agent_searches_facilities_for_the_family(citizen, family, agent, facili
     assert seen["age_months"] == 6 and seen["region_prefixes"] == ["41111"]
     event = case.events.get(kind=CaseEvent.Kind.FACILITY_SEARCH)
     assert "시설 X" in event.summary and event.data["facility_ids"] == [facility_x.pk]
+
+
+def test_benefits_check_through_the_real_catalogue(citizen, family, agent, clock):
+    """No stand-in: the benefits app's own check answers for the family's registered baby."""
+    case = services.case_for_family(guardian=citizen, actor=agent)
+    summary = acting.act_benefits_check(actor=agent, case_id=case.pk, extra={"income_pct_of_median": 100})
+    assert "부모급여" in summary.eligible
+    assert "아동수당" in summary.eligible
+    event = case.events.get(kind=CaseEvent.Kind.BENEFITS_CHECK)
+    assert "부모급여" in event.summary
