@@ -24,6 +24,29 @@ def services_list() -> QuerySet[CareService]:
     return CareService.objects.filter(active=True).prefetch_related("participations")
 
 
+def service_rules_text(service: CareService) -> list[str]:
+    """The booking rules of a service as short Korean sentences, for pages."""
+    lines = [f"{service.advance_days}일 앞까지 예약"]
+    if service.same_day_cutoff:
+        lines.append(f"당일 예약은 {service.same_day_cutoff:%H:%M}까지")
+    if service.previous_day_cutoff:
+        lines.append(
+            f"야간({service.night_starts:%H:%M}~{service.night_ends:%H:%M})은 "
+            f"전날 {service.previous_day_cutoff:%H:%M}까지"
+        )
+    if service.max_consecutive_days:
+        lines.append(f"최대 {service.max_consecutive_days}일 연속")
+    if service.min_hours > 1:
+        lines.append(f"최소 {service.min_hours}시간")
+    if service.max_hours:
+        lines.append(f"한 번에 최대 {service.max_hours}시간")
+    if service.cancel_deadline_hours:
+        lines.append(f"이용 {service.cancel_deadline_hours}시간 전까지 취소")
+    if service.requires_approval:
+        lines.append("시설 승인 후 확정")
+    return lines
+
+
 def service_by_key(key: str | int) -> CareService | None:
     if str(key).isdigit():
         return CareService.objects.filter(pk=int(key)).first()

@@ -331,6 +331,15 @@ def _check_cutoffs(*, service: CareService, slots: list[Slot], now_local: dateti
             break
 
 
+def slot_cutoff_reason(*, service: CareService, slot: Slot, now: datetime) -> str | None:
+    """Why a single slot can no longer be booked because of the clock (for pages), or None."""
+    try:
+        _check_cutoffs(service=service, slots=[slot], now_local=timezone.localtime(now))
+    except NotEligible as exc:
+        return exc.message
+    return None
+
+
 def _already_booked(*, slots: list[Slot], children: list[Child]) -> None:
     clash = (
         Occupancy.objects.filter(child__in=children, starts_at__in=[s.starts_at for s in slots], active=True)

@@ -43,7 +43,14 @@ def care_index(request: HttpRequest) -> HttpResponse:
     """Services with their rules, and where each can be booked."""
     rows = []
     for service in selectors.services_list():
-        rows.append({"service": service, "offers": selectors.facility_services_for(service=service)})
+        rows.append(
+            {
+                "service": service,
+                "offers": selectors.facility_services_for(service=service),
+                "rules": selectors.service_rules_text(service),
+            }
+        )
+    rows.sort(key=lambda r: not r["offers"])  # bookable services first
     return render(request, "booking/index.html", {"rows": rows, "today": timezone.localdate()})
 
 
@@ -109,12 +116,17 @@ def care_book(request: HttpRequest, fs_id: int) -> HttpResponse:
             error, status = exc.message, exc.status
     views = selectors.slots_for_day(facility_service=fs, day=day)
     now = clock.now()
+    rows = [
+        {"view": v, "closed_reason": services.slot_cutoff_reason(service=fs.service, slot=v.slot, now=now)}
+        for v in views
+    ]
     context = {
         "fs": fs,
         "day": day,
         "prev_day": day - timedelta(days=1),
         "next_day": day + timedelta(days=1),
-        "slots": [{"view": v, "past": v.slot.starts_at <= now} for v in views],
+        "slots": rows,
+        "closed_reasons": sorted({str(r["closed_reason"]) for r in rows if r["closed_reason"]}),
         "children": _children_rows(request, day),
         "chosen_slots": chosen_slots,
         "chosen_children": chosen_children,
@@ -180,7 +192,7 @@ def care_my(request: HttpRequest) -> HttpResponse:
     bookings = list(selectors.bookings_of(user=request.user))  # type: ignore[arg-type]
     waitlist = selectors.waitlist_of(user=request.user)  # type: ignore[arg-type]
     context = {
-        "upcoming": [b for b in bookings if b.ends_at > now],
+        "upcoming": sorted((b for b in bookings if b.ends_at > now), key=lambda b: b.starts_at),
         "past": [b for b in bookings if b.ends_at <= now][:20],
         "waitlist": waitlist,
     }
