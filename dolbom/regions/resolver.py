@@ -25,6 +25,7 @@ Rules, in order:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -83,6 +84,7 @@ class RegionResolver:
             if region_id in self.by_id:
                 prefixes[key].add(region_id)
         self._prefixes = sorted(prefixes.items(), key=lambda item: -len(item[0]))
+        self._sorted_keys = sorted(self._keys)
 
     @classmethod
     def load(cls) -> RegionResolver:
@@ -161,6 +163,24 @@ class RegionResolver:
             if found is not None:
                 return found
         return None
+
+    def search_prefix(self, query: str, *, limit: int = 20) -> list[Region]:
+        """Current units whose name, or a tail of their full name, starts with `query` (spacing ignored;
+        short and former 시도 names understood: "서울강남" → 서울특별시 강남구, "강원도 춘" → 강원특별자치도 춘천시).
+        시도 first, then 시군구, then 읍면동, each by code."""
+        key = norm_key(query)
+        if not key:
+            return []
+        found: dict[int, Region] = {}
+        for prefix in [key, *self._expansions(key)]:
+            start = bisect.bisect_left(self._sorted_keys, prefix)
+            for k in self._sorted_keys[start:]:
+                if not k.startswith(prefix) or len(found) >= limit * 20:
+                    break
+                for region in self._keys[k]:
+                    found.setdefault(region.pk, region)
+        order: dict[str, int] = {Region.Level.SIDO: 0, Region.Level.SIGUNGU: 1, Region.Level.EUPMYEONDONG: 2}
+        return sorted(found.values(), key=lambda r: (order.get(r.level, 3), r.code))[:limit]
 
     def current(self, region: Region) -> Region | None:
         """The current unit for `region`: itself if active, else its successor chain's end (None if unknown)."""

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from dolbom.core.errors import InvalidInput, NotFound
 
@@ -66,8 +66,9 @@ def region_latest_population(*, region: Region) -> RegionPopulation | None:
 
 def region_search(*, q: str, level: str | None = None, limit: int = 20) -> list[Region]:
     """Search by name or code. Current units first: the exact resolution of `q` (old names and codes too),
-    units found through an alias (강원도 → 강원특별자치도), then name/code matches, 시도 before 시군구 before
-    읍면동. Abolished units appear only through their successors."""
+    units found through an alias (강원도 → 강원특별자치도), then units whose name starts with `q` (spacing ignored,
+    "서울 강남" → 서울특별시 강남구), then names containing it; 시도 before 시군구 before 읍면동. Abolished units
+    appear only through their successors."""
     from .services import region_resolver
 
     q = (q or "").strip()
@@ -78,25 +79,29 @@ def region_search(*, q: str, level: str | None = None, limit: int = 20) -> list[
         base = qs if level else qs.exclude(level=Region.Level.EUPMYEONDONG)
         return list(base.annotate(lo=_LEVEL_ORDER).order_by("lo", "code")[:limit])
 
+    def wanted(region: Region) -> bool:
+        return region.is_active and (not level or region.level == level)
+
+    resolver = region_resolver()
     results: dict[int, Region] = {}
-    resolved = region_resolver().resolve_or_none(q)
-    if resolved is not None and (not level or resolved.level == level):
+    resolved = resolver.resolve_or_none(q)
+    if resolved is not None and wanted(resolved):
         results[resolved.pk] = resolved
     key = norm_key(q)
     if key.isdigit():
         matches = qs.filter(code__startswith=key)
     else:
-        alias_ids = RegionAlias.objects.filter(key__startswith=key).values_list("region_id", flat=True)
-        for region in qs.filter(pk__in=alias_ids).order_by("code"):
-            results.setdefault(region.pk, region)
-        successor_ids = (
-            Region.objects.filter(is_active=False, successor__isnull=False)
-            .filter(Q(name__startswith=q) | Q(full_name=q))
-            .values_list("successor_id", flat=True)[:limit]
-        )
-        for region in qs.filter(pk__in=list(successor_ids)).order_by("code"):
-            results.setdefault(region.pk, region)
-        matches = qs.filter(Q(full_name__icontains=q) | Q(name__startswith=key))
+        alias_ids = set(RegionAlias.objects.filter(key__startswith=key).values_list("region_id", flat=True))
+        for region_id in sorted(alias_ids, key=lambda i: resolver.by_id[i].code if i in resolver.by_id else ""):
+            region = resolver.by_id.get(region_id)
+            if region is not None and wanted(region):
+                results.setdefault(region.pk, region)
+        for region in resolver.search_prefix(q, limit=limit * 5):
+            if len(results) >= limit:
+                break
+            if wanted(region):
+                results.setdefault(region.pk, region)
+        matches = qs.filter(full_name__icontains=q)
     if len(results) < limit:
         for region in matches.annotate(lo=_LEVEL_ORDER).order_by("lo", "code")[: limit * 2]:
             results.setdefault(region.pk, region)

@@ -93,3 +93,17 @@ def test_region_get(real_regions):
         region_get(code="4199900000")
     with pytest.raises(InvalidInput):
         region_get(code="41-1")
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("서울 강남", "서울특별시 강남구"),
+        ("서울강남", "서울특별시 강남구"),
+        ("강원도 춘", "강원특별자치도 춘천시"),
+        ("전라북도 전주", "전북특별자치도 전주시"),
+        ("광산", "광주광역시 광산구"),
+    ],
+)
+def test_search_understands_spacing_and_old_sido_names_while_typing(real_regions, q, expected):
+    assert region_search(q=q, limit=5)[0].full_name == expected
