@@ -137,3 +137,33 @@ def test_provider_changes_capacity_on_the_page(client, demo):
     client.post(f"/backoffice/bookings/capacity/{fs.pk}/", {"slot": slot.pk, "capacity": 6, "date": today.isoformat()})
     slot.refresh_from_db()
     assert slot.capacity == 6
+
+
+def test_waitlist_on_pages_join_offer_accept(client, demo, regions, django_capture_on_commit_callbacks):
+    from dolbom.booking.services import booking_cancel, booking_create
+    from dolbom.booking.tests.conftest import make_family
+
+    citizen = demo["citizen"]
+    fs = FacilityService.objects.get(service__code="gg-always-daycare")
+    today = timezone.localdate()
+    slot = Slot.objects.get(facility_service=fs, starts_at=at(today, 19))
+    Slot.objects.filter(pk=slot.pk).update(capacity=1)
+    other, other_kids = make_family("neighbour", regions["jangan"])
+    taken = booking_create(actor=other, slot_ids=[slot.pk], child_ids=[other_kids[0].pk])
+    client.force_login(citizen)
+    child = citizen.household.children.get(name="김바다")
+    joined = client.post(
+        f"/care/book/{fs.pk}/",
+        {"date": today.isoformat(), "slot": [slot.pk], "child": [child.pk], "action": "waitlist"},
+    )
+    assert joined.status_code == 302
+    assert "1번째" in client.get("/care/my/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(actor=other, booking_id=taken.pk)  # frees the place: the offer goes to 김보호
+    my = client.get("/care/my/").content.decode()
+    assert "자리 제안됨" in my and "확정하기" in my
+    from dolbom.booking.models import WaitlistEntry
+
+    entry = WaitlistEntry.objects.get(household=citizen.household)
+    assert client.post(f"/care/waitlist/{entry.pk}/accept/").status_code == 302
+    assert Booking.objects.filter(household=citizen.household, status=Booking.Status.CONFIRMED).exists()
