@@ -109,7 +109,13 @@ class BenefitsForm(forms.Form):
         label="소득 (기준중위소득 대비 %)", required=False, min_value=0, max_value=1000
     )
     household_size = forms.IntegerField(label="가구원 수", required=False, min_value=1, max_value=20)
-    single_parent = forms.NullBooleanField(label="한부모 가구", required=False)
+    single_parent = forms.TypedChoiceField(
+        label="한부모 가구",
+        required=False,
+        choices=[("", "모름"), ("1", "예"), ("0", "아니요")],
+        coerce=lambda v: v == "1",
+        empty_value=None,
+    )
 
 
 class BookingForm(forms.Form):
