@@ -577,6 +577,10 @@ def import_regions(*, path: Path | None = None) -> ImportSummary:
         summary.updated = len(({r.code for r in to_update} | relinked_codes) - created_codes)
         summary.unchanged = len(units) - summary.created - summary.updated
 
+        stale = [code for code, region in existing.items() if code not in units and region.is_active]
+        if stale:
+            # Units no longer in any file (a test row, a unit created by hand): left as they are, but reported.
+            notes["파일에 없는 기존 구역(그대로 둠)"] = len(stale)
         summary.populations_written = _write_populations(units, ids, month, now)
         summary.aliases_written = _write_aliases(ids)
 
