@@ -50,6 +50,7 @@ def service_out(service: CareService) -> dict[str, Any]:
 
 def booking_out(booking: Booking) -> dict[str, Any]:
     fs = booking.facility_service
+    children = getattr(booking, "children_list", None) or [bc.child for bc in booking.booking_children.all()]
     return {
         "id": booking.pk,
         "status": booking.status,
@@ -61,7 +62,7 @@ def booking_out(booking: Booking) -> dict[str, Any]:
         "ends_at": booking.ends_at,
         "fee": booking.fee,
         "fee_exemption": booking.fee_exemption,
-        "children": [{"id": bc.child_id, "name": bc.child.name} for bc in booking.booking_children.all()],
+        "children": [{"id": c.pk, "name": c.name} for c in children],
         "calendar_url": f"/api/v1/care/bookings/{booking.pk}/calendar.ics",
         "created_at": booking.created_at,
     }
@@ -123,7 +124,7 @@ def list_slots(request: HttpRequest, query: Query[SlotQuery]) -> list:
 )
 def create_booking(request: HttpRequest, payload: BookingIn) -> Status:
     booking = services.booking_create(actor=actor_of(request), **payload.dict())
-    return Status(201, booking_out(selectors.booking_get(actor=actor_of(request), booking_id=booking.pk)))
+    return Status(201, booking_out(booking))
 
 
 @router.get("/bookings", response=list[BookingOut], auth=AUTH_REQUIRED, summary="내 예약")

@@ -157,7 +157,7 @@ def _actor_household(*, actor: User, household_id: int | None) -> Household:
     if household_id is None:
         if actor.role != Role.CITIZEN:
             raise PermissionDenied("보호자 계정이나 가구를 지정한 상담원만 예약할 수 있습니다.")
-        household, _ = Household.objects.get_or_create(guardian=actor)
+        household, _ = Household.objects.select_related("home_region", "guardian").get_or_create(guardian=actor)
         return household
     if actor.role not in BOOKING_STAFF_ROLES and not actor.is_superuser:
         raise PermissionDenied("다른 가구를 대신해 예약할 권한이 없습니다.")
@@ -409,7 +409,8 @@ def _write_booking(
         raise Conflict("같은 시간에 이미 예약된 아이가 있습니다.", code="already_booked") from exc
     acting_for = household.guardian if actor.pk != household.guardian_id else None
     audit_log(actor=actor, action="booking.create", obj=booking, after={"status": status}, acting_for=acting_for)
-    _notify(booking, "created")
+    booking.children_list = children  # type: ignore[attr-defined]  # spares the API a second read
+    _notify(booking, "created", children)
     return booking
 
 
@@ -669,13 +670,15 @@ _MESSAGES = {
 }
 
 
-def _notify(booking: Booking, event: str) -> None:
+def _notify(booking: Booking, event: str, children: Sequence[Child] | None = None) -> None:
     key = f"{event}_{booking.status}" if event == "created" else event
     subject, body = _MESSAGES[key]
     fs = booking.facility_service
     start = timezone.localtime(booking.starts_at)
     end = timezone.localtime(booking.ends_at)
-    names = ", ".join(bc.child.name for bc in booking.booking_children.select_related("child"))
+    if children is None:
+        children = [bc.child for bc in booking.booking_children.select_related("child")]
+    names = ", ".join(c.name for c in children)
     notification_enqueue(
         recipient=booking.household.guardian,
         kind=f"booking.{event}",
