@@ -44,6 +44,22 @@ class Engine:
             params = parameters.get(spec.key, {})
             self.rules[spec.key] = cls(spec.key, params, spec.config)
         self._info_cache: dict[str, Answer] = {}
+        # Indexes so a check touches only the programmes that can apply: national rules, local programmes by
+        # region code, information entries by life-cycle stage.
+        self._always: list[int] = []
+        self._by_code: dict[str, list[int]] = {}
+        self._info_all: list[int] = []
+        self._info_by_stage: dict[str, list[int]] = {}
+        for i, spec in enumerate(specs):
+            if spec.regions:
+                for span in spec.regions:
+                    self._by_code.setdefault(span.code, []).append(i)
+            elif spec.rule == "information":
+                self._info_all.append(i)
+                for stage in spec.stages:
+                    self._info_by_stage.setdefault(stage, []).append(i)
+            else:
+                self._always.append(i)
 
     def spec(self, key: str) -> ProgrammeSpec:
         return next(s for s in self.specs if s.key == key)
@@ -76,18 +92,30 @@ class Engine:
         `information`: "relevant" keeps the information entries whose stages and situations fit the household,
         "all" keeps every one, "none" drops them.
         """
-        results = []
-        wanted = household_tags(hh) if information == "relevant" else None
+        picked = set(self._always)
+        for code in hh.region_codes:
+            for i in self._by_code.get(code, ()):
+                if self.specs[i].applies_in(hh.region_codes, hh.as_of):
+                    picked.add(i)
+        if information == "all":
+            picked.update(self._info_all)
+        elif information == "relevant":
+            stages, situations = household_tags(hh)
+            for stage in stages:
+                for i in self._info_by_stage.get(stage, ()):
+                    wanted = self.specs[i].situations
+                    if not wanted or situations.intersection(wanted):
+                        picked.add(i)
         later: dict[date, Household] = {}  # the household on later dates, shared by every rule
-        for spec in self.specs:
-            if not spec.applies_in(hh.region_codes, hh.as_of):
-                continue
-            if spec.rule == "information":
-                if information == "none":
-                    continue
-                if wanted is not None and not _fits(spec, wanted):
-                    continue
-            results.append(Result(spec, self.evaluate(spec.key, hh, changes=changes, later=later)))
+        results = []
+        specs, info = self.specs, self._info_cache
+        for i in sorted(picked):
+            spec = specs[i]
+            cached = info.get(spec.key)
+            if cached is not None:
+                results.append(Result(spec, cached))
+            else:
+                results.append(Result(spec, self.evaluate(spec.key, hh, changes=changes, later=later)))
         return results
 
     # ---------------------------------------------------------------------------------------------------------
@@ -194,13 +222,6 @@ def household_tags(hh: Household) -> tuple[set[str], set[str]]:
     if hh.low_income_status or (hh.income_pct_of_median is not None and hh.income_pct_of_median <= 50):
         situations.add("low_income")
     return stages, situations
-
-
-def _fits(spec: ProgrammeSpec, wanted: tuple[set[str], set[str]]) -> bool:
-    stages, situations = wanted
-    if not stages.intersection(spec.stages):
-        return False
-    return not spec.situations or bool(situations.intersection(spec.situations))
 
 
 # -------------------------------------------------------------------------------------------------------------

@@ -102,6 +102,7 @@ class Rule:
         self.key = key
         self.params = params
         self.config = config or {}
+        self._parameter_dates = frozenset(d for p in params.values() for d in p.dates)
 
     def evaluate(self, hh: Household, *, explain: bool = True) -> Answer:
         ctx = Ctx(self.params, hh.as_of, explain)
@@ -128,8 +129,8 @@ class Rule:
         """Dates after `hh.as_of` on which the answer may change (besides parameter changes)."""
         return []
 
-    def parameter_dates(self) -> set[date]:
-        return {d for p in self.params.values() for d in p.dates}
+    def parameter_dates(self) -> frozenset[date]:
+        return self._parameter_dates
 
     # helpers
     def answer(self, status: Status, amount: Amount, reasons: list[str], **kw: Any) -> Answer:
@@ -170,6 +171,8 @@ class PerChildRule(Rule):
 
     #: what to say when no child is born yet but one is expected
     expecting_note = "출산 후 받을 수 있습니다."
+    #: whether `decide_child` reads the birth order (sorting children costs time on every evaluation)
+    needs_birth_order = False
 
     def decide(self, hh: Household, ctx: Ctx) -> Answer:
         if not hh.children_told:
@@ -180,8 +183,11 @@ class PerChildRule(Rule):
             if hh.pregnancy is not None:
                 reasons.append(f"출산 예정일({hh.pregnancy.due_date.isoformat()}) 이후 {self.expecting_note}")
             return self.answer(INELIGIBLE, NO_AMOUNT, reasons)
-        orders = birth_orders(children)
-        results = [self.decide_child(i, c, orders[i][0], orders[i][1], hh, ctx) for i, c in enumerate(children)]
+        if self.needs_birth_order:
+            orders = birth_orders(children)
+            results = [self.decide_child(i, c, orders[i][0], orders[i][1], hh, ctx) for i, c in enumerate(children)]
+        else:
+            results = [self.decide_child(i, c, 0, False, hh, ctx) for i, c in enumerate(children)]
         return self._aggregate(results, ctx)
 
     def decide_child(
@@ -309,6 +315,7 @@ class FirstMeetingVoucher(PerChildRule):
     """첫만남이용권: a one-off voucher per newborn, larger from the second child; apply within a year of birth."""
 
     expecting_note = "출생 후 1년 안에 신청할 수 있습니다."
+    needs_birth_order = True
 
     def child_months(self) -> list[int]:
         return _all_values(self.params["apply_within_months"])
