@@ -33,6 +33,14 @@ def slots_lock(*, slot_ids: Iterable[int]) -> list[Slot]:
     return list(queryset)
 
 
+def children_lock(*, child_ids: Iterable[int]) -> None:
+    """Lock the children being booked (taken after the slots, always in that order, so no deadlock)."""
+    from dolbom.households.models import Child
+
+    if LOCKING_ENABLED and connection.vendor != "sqlite":
+        list(Child.objects.filter(pk__in=sorted(set(child_ids))).order_by("pk").select_for_update().values_list("pk"))
+
+
 def facility_service_lock(*, facility_service_id: int) -> None:
     """Serialise waiting-list advances of one facility service (one offer round at a time)."""
     if LOCKING_ENABLED and connection.vendor != "sqlite":

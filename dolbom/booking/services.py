@@ -281,21 +281,33 @@ def _validate(
                 "당분간 예약할 수 없습니다. 시설이나 상담센터에 문의해 주세요.",
                 code="no_show_limit",
             )
-    if service.max_consecutive_days:
-        new_days = {timezone.localtime(s.starts_at).date() for s in slots}
-        for child in children:
-            booked = Occupancy.objects.filter(
-                child=child, active=True, booking__facility_service__service=service
-            ).values_list("starts_at", flat=True)
-            days = {timezone.localtime(t).date() for t in booked} | new_days
-            if rules.longest_run_through(days, new_days) > service.max_consecutive_days:
-                raise NotEligible(
-                    f"{child.name}: {service.name}은(는) 최대 {service.max_consecutive_days}일 "
-                    "연속으로 이용할 수 있습니다.",
-                    code="consecutive_day_limit",
-                    detail={"child_id": child.pk, "max_consecutive_days": service.max_consecutive_days},
-                )
     return facility_service
+
+
+def _check_consecutive_days(*, service: CareService, slots: Sequence[Slot], children: Sequence[Child]) -> None:
+    if not service.max_consecutive_days:
+        return
+    new_days = {timezone.localtime(s.starts_at).date() for s in slots}
+    for child in children:
+        booked = Occupancy.objects.filter(
+            child=child, active=True, booking__facility_service__service=service
+        ).values_list("starts_at", flat=True)
+        days = {timezone.localtime(t).date() for t in booked} | new_days
+        if rules.longest_run_through(days, new_days) > service.max_consecutive_days:
+            raise NotEligible(
+                f"{child.name}: {service.name}은(는) 최대 {service.max_consecutive_days}일 "
+                "연속으로 이용할 수 있습니다.",
+                code="consecutive_day_limit",
+                detail={"child_id": child.pk, "max_consecutive_days": service.max_consecutive_days},
+            )
+
+
+def _locked_child_checks(*, service: CareService, slots: Sequence[Slot], children: Sequence[Child]) -> None:
+    """Checks that read a child's other bookings, repeated under the children's row locks: two requests for
+    the same child on different days lock different slots, and would otherwise both pass the day-run limit."""
+    locks.children_lock(child_ids=[c.pk for c in children])
+    _already_booked(slots=list(slots), children=list(children))
+    _check_consecutive_days(service=service, slots=slots, children=children)
 
 
 def _check_cutoffs(*, service: CareService, slots: list[Slot], now_local: datetime) -> None:
@@ -431,7 +443,7 @@ def booking_create(
     with transaction.atomic():
         locked = locks.slots_lock(slot_ids=[s.pk for s in slots])
         locked.sort(key=lambda s: s.starts_at)
-        _already_booked(slots=locked, children=children)
+        _locked_child_checks(service=facility_service.service, slots=locked, children=children)
         _check_capacity(slots=locked, places=len(children), now=now)
         locks.between_count_and_write()
         return _write_booking(
@@ -455,7 +467,7 @@ def hold_create(
     facility_service = _validate(household=household, slots=slots, children=children, now=now)
     with transaction.atomic():
         locked = locks.slots_lock(slot_ids=[s.pk for s in slots])
-        _already_booked(slots=locked, children=children)
+        _locked_child_checks(service=facility_service.service, slots=locked, children=children)
         _check_capacity(slots=locked, places=len(children), now=now)
         locks.between_count_and_write()
         return _write_hold(
@@ -518,7 +530,7 @@ def hold_confirm(*, actor: User, hold_id: int, exemption: str = "") -> Booking:
         locked.sort(key=lambda s: s.starts_at)
         if Hold.objects.filter(pk=hold.pk, released=True).exists():
             raise TransitionNotAllowed("이미 처리된 임시 확보입니다.", code="hold_released")
-        _already_booked(slots=locked, children=children)
+        _locked_child_checks(service=facility_service.service, slots=locked, children=children)
         _check_capacity(slots=locked, places=len(children), now=now, exclude_hold_id=hold.pk)
         locks.between_count_and_write()
         booking = _write_booking(
@@ -709,7 +721,7 @@ def waitlist_join(
     facility_service = _validate(household=household, slots=slots, children=children, now=now)
     with transaction.atomic():
         locked = locks.slots_lock(slot_ids=[s.pk for s in slots])
-        _already_booked(slots=locked, children=children)
+        _locked_child_checks(service=facility_service.service, slots=locked, children=children)
         try:
             _check_capacity(slots=locked, places=len(children), now=now)
         except CapacityExhausted:

@@ -99,3 +99,44 @@ def test_control_twin_without_locking_overbooks(frozen, fs_always, regions, monk
     outcomes, ids = _race(fs_always, regions)
     assert outcomes.count("booked") > CAPACITY
     assert _max_taken(ids) > CAPACITY
+
+
+def test_same_child_racing_for_six_days_gets_five(frozen, fs_always, regions, monkeypatch):
+    """Different days lock different slots; the child's row lock keeps the 5-day run limit under a race."""
+    from dolbom.core.errors import NotEligible
+
+    monkeypatch.setattr(locks, "race_window", lambda: time.sleep(0.05))
+    frozen.set(at(DAY - timedelta(days=1), 9))
+    user, (child,) = make_family("six-days", regions["jangan"])
+    day_slots = [
+        Slot.objects.get(facility_service=fs_always, starts_at=at(DAY + timedelta(days=d), 10)).pk for d in range(6)
+    ]
+    barrier = threading.Barrier(6)
+    outcomes: list[str] = []
+    guard = threading.Lock()
+
+    def client(slot_id: int) -> None:
+        try:
+            barrier.wait()
+            for attempt in range(50):
+                try:
+                    booking_create(actor=user, slot_ids=[slot_id], child_ids=[child.pk])
+                    result = "booked"
+                except NotEligible as exc:
+                    result = exc.code
+                except OperationalError:
+                    time.sleep(0.01 * (attempt + 1))
+                    continue
+                break
+            with guard:
+                outcomes.append(result)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=client, args=(pk,)) for pk in day_slots]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert outcomes.count("booked") == 5
+    assert outcomes.count("consecutive_day_limit") == 1
