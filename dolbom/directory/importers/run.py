@@ -117,24 +117,39 @@ class _TypeMatcher:
 
 
 class _RegionCache:
+    """시군구 by (code, 시도, 시군구) once per file; then the 읍면동 from the address when it lies inside it."""
+
     def __init__(self, resolver: Resolver):
         self.resolver = resolver
         self.cache: dict[tuple[str, ...], Region | None] = {}
 
-    def resolve(self, hint: dict[str, str]) -> Region | None:
+    def _sigungu(self, hint: dict[str, str]) -> Region | None:
         key = (hint.get("code", ""), hint.get("sido", ""), hint.get("sigungu", ""))
-        if key in self.cache:
-            region = self.cache[key]
-        else:
-            region = None
-            if hint.get("code"):
-                region = self.resolver.resolve(hint["code"])
-            if region is None and (hint.get("sigungu") or hint.get("sido")) and hint.get("sigungu"):
+        if key not in self.cache:
+            region = self.resolver.resolve(hint["code"]) if hint.get("code") else None
+            if region is None and hint.get("sigungu"):
                 region = self.resolver.from_parts(sido=hint.get("sido") or None, sigungu=hint["sigungu"])
             self.cache[key] = region
-        if region is None and hint.get("address"):
-            region = self.resolver.from_address(hint["address"], sido=hint.get("sido") or None)
-        return region
+        return self.cache[key]
+
+    def resolve(self, hint: dict[str, str]) -> Region | None:
+        sigungu = self._sigungu(hint)
+        address = hint.get("address", "")
+        if not address:
+            return sigungu
+        found = self.resolver.from_address(address, sido=hint.get("sido") or None)
+        if sigungu is None:
+            # Only a 시군구 or smaller places a facility; a bare 시도 is not enough.
+            return found if found is not None and found.level != Region.Level.SIDO else None
+        if found is not None and found.level == Region.Level.EUPMYEONDONG and _inside(found, sigungu):
+            return found
+        return sigungu
+
+
+def _inside(unit: Region, sigungu: Region) -> bool:
+    code = sigungu.code
+    # A 시 with 구 (수원시 4111000000) holds 읍면동 coded under its 구 (41111…, 41113…).
+    return unit.code[:5] == code[:5] or (code[4] == "0" and unit.code[:4] == code[:4])
 
 
 def _centroid(region: Region) -> tuple[float, float] | None:
@@ -233,7 +248,9 @@ def facility_import(
             report.problem(problem.kind, n, problem.message)
             continue
         key = record.source_key or stable_key(
-            region_code=region.code, name=record.name, approved=record.region_hint.get("approved", "")
+            region_code=region.sgg_code or region.code,
+            name=record.name,
+            approved=record.region_hint.get("approved", ""),
         )
         if key in seen:
             report.counts["skipped"] += 1
@@ -329,7 +346,6 @@ def _write(
     table_hash: str,
     started: dt.datetime,
 ) -> None:
-    fields = [*(f.removesuffix("_id") for f in TRACKED), "source_file", "source_record", "updated_at"]
     with transaction.atomic():
         run = ImportRun.objects.create(
             file_name=report.file_name[:300],
@@ -343,9 +359,12 @@ def _write(
         )
         Facility.objects.bulk_create(to_create, batch_size=500)
         now = timezone.now()
-        for facility, _ in to_update:
-            facility.updated_at = now
-        Facility.objects.bulk_update([f for f, _ in to_update], fields, batch_size=500)
+        # One UPDATE per changed row, naming only the changed columns: far cheaper than bulk_update's
+        # CASE WHEN over every tracked column (minutes → about a second for a whole Seoul file).
+        for facility, diff in to_update:
+            changed = {name.removesuffix("_id"): getattr(facility, name.removesuffix("_id")) for name in diff}
+            changed.update(source_file=facility.source_file, source_record=facility.source_record, updated_at=now)
+            Facility.objects.filter(pk=facility.pk).update(**changed)
         FacilityChange.objects.bulk_create(
             [FacilityChange(facility=f, import_run=run, changes=diff) for f, diff in to_update], batch_size=500
         )

@@ -11,7 +11,7 @@ CITY_HALL = {"lat": 37.5665, "lng": 126.978}
 
 
 @pytest.fixture
-def seoul_lists(small_regions, data_dir):
+def seoul_lists(real_regions, data_dir):
     for name in ("seoul_kium_centers_2022.csv", "seoul_shared_childcare_rooms_2022.csv"):
         facility_import(path=data_dir / name)
 
@@ -68,7 +68,7 @@ def test_radius_region_and_place(api_client, seoul_lists):
     assert body["items"][0]["region"]["code"].startswith("11350")
 
 
-def test_vacancy_filter(api_client, small_regions, data_dir):
+def test_vacancy_filter(api_client, real_regions, data_dir):
     facility_import(path=data_dir / "childcare_portal_export_sample_40rows.utf8.csv")
     res = api_client.get("/api/v1/facilities", {"vacancy": "true", "limit": 100})
     items = res.json()["items"]
@@ -79,7 +79,7 @@ def test_vacancy_filter(api_client, small_regions, data_dir):
     assert all(f.enrolment >= f.capacity for f in full)
 
 
-def test_closed_and_suspended_never_listed(api_client, small_regions, data_dir):
+def test_closed_and_suspended_never_listed(api_client, real_regions, data_dir):
     facility_import(path=data_dir / "childcare_portal_export_sample_40rows.utf8.csv")
     res = api_client.get("/api/v1/facilities", {"limit": 100})
     statuses = {i["status"] for i in res.json()["items"]}
@@ -120,14 +120,14 @@ def test_geojson_bbox(api_client, seoul_lists):
         {"near_home": "true"},
     ],
 )
-def test_bad_input_is_422_with_error_shape(api_client, small_regions, params):
+def test_bad_input_is_422_with_error_shape(api_client, real_regions, params):
     res = api_client.get("/api/v1/facilities", params)
     assert res.status_code == 422
     body = res.json()
     assert set(body) == {"code", "message", "detail"} and body["message"]
 
 
-def test_geojson_bad_bbox(api_client, small_regions):
+def test_geojson_bad_bbox(api_client, real_regions):
     for bbox in ("1,2,3", "127,38,126,37", "a,b,c,d"):
         assert api_client.get("/api/v1/facilities/geojson", {"bbox": bbox}).status_code == 422
 

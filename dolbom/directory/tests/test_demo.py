@@ -8,7 +8,7 @@ from dolbom.directory.models import Facility
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_load_is_idempotent_and_picks_a_night_care_provider(small_regions):
+def test_demo_load_is_idempotent_and_picks_a_night_care_provider(real_regions):
     lines = demo.load(io.StringIO())
     total = Facility.objects.count()
     assert total == 9487 + 430 + 230 + 86 + 40

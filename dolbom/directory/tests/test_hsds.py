@@ -22,7 +22,7 @@ def validator(name: str) -> Draft7Validator:
 
 
 @pytest.fixture
-def imported(small_regions, data_dir):
+def imported(real_regions, data_dir):
     for name in ("seoul_kium_centers_2022.csv", "childcare_portal_export_sample_40rows.utf8.csv"):
         facility_import(path=data_dir / name)
 

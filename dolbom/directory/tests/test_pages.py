@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seoul(small_regions, data_dir):
+def seoul(real_regions, data_dir):
     for name in (
         "seoul_childcare_standard_20260721.cp949.csv",
         "seoul_kium_centers_2022.csv",
@@ -46,7 +46,7 @@ def test_newcomer_birth_date_and_saturday_10(client, seoul):
 
 def test_closed_facility_is_not_listed_or_shown(client, seoul):
     closed = Facility.objects.filter(status="closed").first()
-    res = client.get("/map/", {"place": "서울특별시 " + closed.region.name})
+    res = client.get("/map/", {"place": closed.region.full_name})
     assert closed.pk not in {item["f"].pk for item in res.context["items"]}
     assert client.get(f"/facilities/{closed.pk}/").status_code == 404
 
