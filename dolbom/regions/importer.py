@@ -185,8 +185,8 @@ def _read_text(file: Path) -> str:
         raise RegionFileError(f"{file.name}: UTF-8 로 읽을 수 없습니다 ({exc.reason}).") from exc
 
 
-def read_legal(file: Path) -> dict[str, tuple[str, bool]]:
-    """법정동코드 TSV → {code: (full name, exists)}; 리 rows are skipped."""
+def read_legal(file: Path, ri: dict[str, str] | None = None) -> dict[str, tuple[str, bool]]:
+    """법정동코드 TSV → {code: (full name, exists)}. 리 are not units here; their names go to `ri` if given."""
     rows = list(csv.reader(_read_text(file).splitlines(), delimiter="\t"))
     if not rows or [c.strip() for c in rows[0][:3]] != ["법정동코드", "법정동명", "폐지여부"]:
         raise RegionFileError(f"{file.name}: 머리글이 '법정동코드, 법정동명, 폐지여부' 가 아닙니다.")
@@ -204,7 +204,9 @@ def read_legal(file: Path) -> dict[str, tuple[str, bool]]:
         if not name:
             raise RegionFileError(f"{file.name} {lineno}행: 법정동명이 비어 있습니다.")
         if code[8:] != "00":
-            continue  # 리
+            if ri is not None:
+                ri[code] = name
+            continue
         out[code] = (name, status == "존재")
     if not out:
         raise RegionFileError(f"{file.name}: 행정구역이 하나도 없습니다.")
@@ -296,6 +298,7 @@ def build_units(
     legal: dict[str, tuple[str, bool]],
     population: list[tuple[str, str, tuple[int, ...]]],
     centroids: dict[str, tuple[str, float, float]],
+    ri: dict[str, str] | None = None,
 ) -> tuple[dict[str, UnitSpec], dict[str, int]]:
     """Merge the three files into one target state {code: UnitSpec} plus counts of each drift case handled."""
     notes: dict[str, int] = defaultdict(int)
@@ -349,7 +352,7 @@ def build_units(
         is_active=True,
         covers=",".join(MERGED_COVERS),
     )
-    _assign_parents(units)
+    _assign_parents(units, ri or {}, notes)
     _assign_successors(units, notes)
     _fill_missing_centroids(units, notes)
     coords = [(u.lat, u.lng) for u in merged_center if u.lat is not None and u.lng is not None]
@@ -359,7 +362,7 @@ def build_units(
     return units, dict(notes)
 
 
-def _assign_parents(units: dict[str, UnitSpec]) -> None:
+def _assign_parents(units: dict[str, UnitSpec], ri: dict[str, str], notes: dict[str, int]) -> None:
     for code, unit in units.items():
         if unit.covers:
             continue
@@ -393,11 +396,28 @@ def _assign_parents(units: dict[str, UnitSpec]) -> None:
             if unit.is_active and unit.parent_code in gu_codes and unit.level == Region.Level.EUPMYEONDONG:
                 names[unit.name].add(unit.parent_code)  # type: ignore[arg-type]
                 names[_DIGITS.sub("", unit.name)].add(unit.parent_code)  # type: ignore[arg-type]
+        # A 동 made from the 리 of a former 읍/면 (동탄면 반송리 → 반송동) goes to the one 구 whose 행정동 carry
+        # that 읍/면's name (동탄1동 … 동탄9동 → 동탄구).
+        former_area: dict[str, set[str]] = defaultdict(set)  # "반송" → {"동탄면"}
+        for ri_code, ri_name in ri.items():
+            tokens = ri_name.split()
+            area = units.get(ri_code[:8] + "00")
+            # Only the 리 of an abolished 읍/면: that is where new 동 come from (a living 면 keeps its 리).
+            if ri_code[:5] == city_code[:5] and area is not None and not area.is_active and tokens[-1].endswith("리"):
+                former_area[tokens[-1][:-1]].add(area.name)
         for unit in units.values():
-            if unit.parent_code == city_code and unit.level == Region.Level.EUPMYEONDONG:
-                found = names.get(unit.name, set())
-                if len(found) == 1:
-                    unit.parent_code = next(iter(found))
+            if unit.parent_code != city_code or unit.level != Region.Level.EUPMYEONDONG or not unit.is_active:
+                continue
+            found = names.get(unit.name, set())
+            if len(found) != 1 and unit.name.endswith("동"):
+                areas = former_area.get(unit.name[:-1], set())
+                stems = {a[:-1] for a in areas if a.endswith(("읍", "면")) and len(a) > 2}
+                found = {
+                    code for name, codes in names.items() for code in codes if any(name.startswith(st) for st in stems)
+                }
+            if len(found) == 1:
+                unit.parent_code = next(iter(found))
+                notes["새 구에 배정한 법정동"] += 1
 
 
 def _assign_successors(units: dict[str, UnitSpec], notes: dict[str, int]) -> None:
@@ -505,13 +525,14 @@ def _scalar_values(unit: UnitSpec) -> dict[str, object]:
 def load_files(path: Path) -> tuple[dict[str, UnitSpec], dict[str, int], dt.date]:
     if not path.is_dir():
         raise RegionFileError(f"{path} 은(는) 디렉터리가 아닙니다.")
-    legal = read_legal(_find(path, LEGAL_GLOB))  # type: ignore[arg-type]
+    ri: dict[str, str] = {}
+    legal = read_legal(_find(path, LEGAL_GLOB), ri)  # type: ignore[arg-type]
     month, population = read_population(_find(path, POPULATION_GLOB))  # type: ignore[arg-type]
     centroids = read_centroids(_find(path, CENTROID_GLOB))  # type: ignore[arg-type]
     boundary_file = _find(path, BOUNDARY_GLOB, required=False)
     if boundary_file is not None:
         check_boundaries(boundary_file)
-    units, notes = build_units(legal, population, centroids)
+    units, notes = build_units(legal, population, centroids, ri)
     return units, notes, month
 
 

@@ -86,6 +86,10 @@ def test_hwaseong_2026_gu_are_current_units(real_regions):
     # 법정동 of 화성시 hang under the 구 whose 행정동 share their name.
     assert Region.objects.get(code="4159025900").parent.name == "만세구"  # 향남읍
     assert Region.objects.get(code="4159011700").parent.name == "병점구"  # 병점동 ~ 병점1동/병점2동
+    # 반송동 was made from 동탄면 반송리; 동탄면's 행정동 (동탄1동 … 동탄9동) are all in 동탄구.
+    assert Region.objects.get(code="4159012700").parent.name == "동탄구"
+    # 송산동 came from 태안읍, whose name no 행정동 carries: it stays under 화성시 rather than a guessed 구.
+    assert Region.objects.get(full_name="경기도 화성시 송산동", is_active=True).parent.code == "4159000000"
 
 
 def test_population_file_drift_cases(real_regions):

@@ -26,6 +26,7 @@ def test_scope_prefixes_of_a_new_gu_include_the_legal_dong_under_it(real_regions
     assert "4159025900" in manse  # 향남읍 (법정동 code under 41590)
     assert "4159011700" not in manse  # 병점동 belongs to 병점구
     assert "4159011700" in _prefixes("4159500000")
+    assert "4159012700" in _prefixes("4159700000")  # 반송동 → 동탄구
 
 
 def test_scope_prefixes_of_sido_and_merged_unit(real_regions):
