@@ -8,7 +8,7 @@ anonymous caller, the region they gave).
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dolbom.accounts.models import Role, User
@@ -86,18 +86,11 @@ def require_case_access(actor: Any, case: Case) -> None:
     raise PermissionDenied(detail={"required_roles": list(AGENT_ROLES)})
 
 
-def _case_for_update(case_id: int) -> Case:
-    case = Case.objects.select_for_update().select_related("region", "guardian").filter(pk=case_id).first()
-    if case is None:
-        raise NotFound("상담 사례를 찾을 수 없습니다.")
-    return case
-
-
 def agent_case(*, actor: User, case_id: int, lock: bool = False) -> Case:
     require_agent(actor)
     qs = Case.objects.select_related("region", "guardian")
     if lock:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))
     case = qs.filter(pk=case_id).first()
     if case is None:
         raise NotFound("상담 사례를 찾을 수 없습니다.")
@@ -175,13 +168,23 @@ def case_for_family(*, guardian: User, actor: Any, region: Region | None = None)
     household = Household.objects.select_related("home_region").filter(guardian=guardian).first()
     home = household.home_region if household and household.home_region_id else None
     region = home or region
-    case = Case.objects.select_for_update().select_related("region", "guardian").filter(guardian=guardian).first()
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("region", "guardian")
+        .filter(guardian=guardian)
+        .first()
+    )
     if case is None:
         if region is None:
             raise InvalidInput(
                 "사는 지역을 알 수 없습니다. 지역을 입력해 주세요.", detail={"fields": {"region_code": "필수"}}
             )
-        case = Case.objects.create(guardian=guardian, region=region, caller_name=guardian.display_name[:50])
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(guardian=guardian, region=region, caller_name=guardian.display_name[:50])
+        except IntegrityError:
+            # The family's first two contacts raced; the other one made the case.
+            return Case.objects.select_related("region", "guardian").get(guardian=guardian)
         audit_log(
             actor=actor,
             action="case.open",
@@ -202,13 +205,17 @@ def case_for_phone(*, phone: str, region: Region, caller_name: str, actor: Any) 
     """An anonymous caller's case, found again by their number."""
     digest = phone_hash(phone)
     case = (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("region")
         .filter(guardian__isnull=True, phone_hash=digest)
         .first()
     )
     if case is None:
-        case = Case.objects.create(phone=phone, phone_hash=digest, region=region, caller_name=caller_name[:50])
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(phone=phone, phone_hash=digest, region=region, caller_name=caller_name[:50])
+        except IntegrityError:
+            return Case.objects.select_related("region").get(guardian__isnull=True, phone_hash=digest)
         audit_log(actor=actor, action="case.open", obj=case, after={"region": region.code, "phone": mask_phone(phone)})
         return case
     if caller_name and not case.caller_name:
@@ -442,7 +449,7 @@ def inquiry_ask(
 
 def _inquiry_for_update(inquiry_id: int) -> Inquiry:
     inquiry = (
-        Inquiry.objects.select_for_update()
+        Inquiry.objects.select_for_update(of=("self",))
         .select_related("case", "case__region", "case__guardian", "region")
         .filter(pk=inquiry_id)
         .first()
@@ -704,7 +711,7 @@ def callback_schedule(
 def _callback_for_update(*, actor: User, callback_id: int) -> Callback:
     require_agent(actor)
     callback = (
-        Callback.objects.select_for_update()
+        Callback.objects.select_for_update(of=("self",))
         .select_related("case", "case__region", "case__guardian")
         .filter(pk=callback_id)
         .first()
@@ -898,7 +905,7 @@ def referral_create(
 def referral_transition(*, actor: User, referral_id: int, to: str, note: str = "") -> Referral:
     require_agent(actor)
     referral = (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .select_related("case", "case__region", "case__guardian")
         .filter(pk=referral_id)
         .first()

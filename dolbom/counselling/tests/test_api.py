@@ -153,3 +153,75 @@ def test_openapi_lists_the_counselling_paths(api_client, db):
     paths = api_client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/counselling/queue" in paths
     assert "/api/v1/counselling/cases/{case_id}/act/booking" in paths
+
+
+def test_generic_action_record_endpoint_and_its_scope(
+    api_client, auth_header, citizen, family, agent, coordinator_gangnam, clock
+):
+    case = services.case_for_family(guardian=citizen, actor=agent)
+    body = {"kind": "home_visit", "summary": "방문돌봄 신청: 11월 25일 09:00~13:00", "object_type": "matching.x"}
+    response = post(api_client, f"{URL}/cases/{case.pk}/actions", body, auth_header(agent))
+    assert response.status_code == 201 and response.json()["on_behalf"] is True
+    assert post(api_client, f"{URL}/cases/{case.pk}/actions", body, auth_header(coordinator_gangnam)).status_code == 403
+    assert post(api_client, f"{URL}/cases/{case.pk}/actions", body, auth_header(citizen)).status_code == 403
+    bad = post(api_client, f"{URL}/cases/{case.pk}/actions", {**body, "kind": "teleport"}, auth_header(agent))
+    assert bad.status_code == 422
+    history = api_client.get(f"{URL}/my/history", **auth_header(citizen)).json()
+    assert history[0]["summary"].startswith("방문돌봄 신청")
+
+
+def test_act_endpoints_for_booking_and_facility_search(
+    api_client, auth_header, citizen, family, agent, facility_x, monkeypatch, clock
+):
+    from datetime import date, datetime, time
+
+    from dolbom.booking import clock as booking_clock
+    from dolbom.booking.demo import services_seed
+    from dolbom.booking.models import FacilityService, Slot
+    from dolbom.booking.services import slots_generate
+    from dolbom.households.models import Child
+
+    from .conftest import KST
+
+    monkeypatch.setattr(booking_clock, "now", lambda: kst(2026, 11, 23, 9))
+    always = {s.code: s for s in services_seed()}["gg-always-daycare"]
+    fs = FacilityService.objects.create(facility=facility_x, service=always, default_capacity=3)
+    slots_generate(facility_service=fs, start=date(2026, 11, 23), days=2)
+    child = Child.objects.create(household=family, name="바다", birth_date=date(2022, 5, 10))
+    slot = Slot.objects.get(facility_service=fs, starts_at=datetime.combine(date(2026, 11, 24), time(10), tzinfo=KST))
+    case = services.case_for_family(guardian=citizen, actor=agent)
+    staff = auth_header(agent)
+    response = post(
+        api_client, f"{URL}/cases/{case.pk}/act/booking", {"slot_ids": [slot.pk], "child_ids": [child.pk]}, staff
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["status"] == "confirmed" and response.json()["fee"] == 3000
+    again = post(
+        api_client, f"{URL}/cases/{case.pk}/act/booking", {"slot_ids": [slot.pk], "child_ids": [child.pk]}, staff
+    )
+    assert again.status_code == 409  # the same child is already booked then
+    assert post(api_client, f"{URL}/cases/{case.pk}/act/booking", {"slot_ids": "x"}, staff).status_code == 422
+
+    from dolbom.directory import selectors as directory_selectors
+
+    class Result:
+        hits = [types.SimpleNamespace(facility=facility_x, distance_m=300.0)]
+
+    monkeypatch.setattr(directory_selectors, "facility_search", lambda **kw: Result())
+    response = post(api_client, f"{URL}/cases/{case.pk}/act/facility-search", {"child_id": child.pk}, staff)
+    assert response.status_code == 200
+    assert response.json() == [{"id": facility_x.pk, "name": "시설 X", "distance_m": 300.0}]
+
+
+def test_home_visit_request_without_the_matching_service_is_503(
+    api_client, auth_header, citizen, family, agent, monkeypatch, clock
+):
+    monkeypatch.setitem(sys.modules, "dolbom.matching.services", types.ModuleType("dolbom.matching.services"))
+    case = services.case_for_family(guardian=citizen, actor=agent)
+    body = {
+        "child_ids": [1],
+        "starts_at": kst(2026, 11, 25, 9).isoformat(),
+        "ends_at": kst(2026, 11, 25, 13).isoformat(),
+    }
+    response = post(api_client, f"{URL}/cases/{case.pk}/act/home-visit", body, auth_header(agent))
+    assert response.status_code == 503 and response.json()["code"] == "home_visit_unavailable"
