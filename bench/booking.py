@@ -22,6 +22,7 @@ import http.client
 import json
 import multiprocessing as mp
 import os
+import random
 import shutil
 import socket
 import statistics
@@ -256,8 +257,17 @@ def main() -> int:
     parser.add_argument("--slots", type=int, default=60)
     parser.add_argument("--capacity", type=int, default=4)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument(
+        "--order",
+        choices=["same", "shuffled"],
+        default="same",
+        help="same: every client walks the slots in the same order (all fight for one slot at a time); "
+        "shuffled: each client in its own random order (contention spread over the slots)",
+    )
+    parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
+    load_before = [round(x, 2) for x in os.getloadavg()]
     bindir = with_postgres.find_bindir()
     if bindir is None:
         print(json.dumps({"skipped": "PostgreSQL server binaries not found"}))
@@ -284,10 +294,20 @@ def main() -> int:
         )  # fmt: skip
         wait_http(port, time.time() + 60)
         families = data["families"]
-        http_result = race(http_client, [(port, f["token"], f["child_id"], data["http"]["slot_ids"]) for f in families])
+        rng = random.Random(args.seed)
+        orders = [rng.sample(range(args.slots), args.slots) for _ in families]
+        if args.order == "same":
+            orders = [list(range(args.slots)) for _ in families]
+        http_slots, raw_slots = data["http"]["slot_ids"], data["raw"]["slot_ids"]
+        http_args = [
+            (port, f["token"], f["child_id"], [http_slots[i] for i in o]) for f, o in zip(families, orders, strict=True)
+        ]
+        http_result = race(http_client, http_args)
         http_result.update(overbookings(data["http"]["slot_ids"]))
         connections.close_all()
-        raw_result = race(raw_client, [(url, f, data["raw"]["slot_ids"]) for f in families])
+        raw_result = race(
+            raw_client, [(url, f, [raw_slots[i] for i in o]) for f, o in zip(families, orders, strict=True)]
+        )
         raw_result.update(overbookings(data["raw"]["slot_ids"]))
         connections.close_all()
         report = {
@@ -298,6 +318,8 @@ def main() -> int:
             "gunicorn_workers": args.workers,
             "slots": args.slots,
             "capacity_per_slot": args.capacity,
+            "order": args.order,
+            "load_average_before": load_before,
             "places": args.slots * args.capacity,
             "http": http_result,
             "raw_sql": raw_result,

@@ -401,7 +401,9 @@ def _write_booking(
         )
     status = Booking.Status.PENDING if service.requires_approval else Booking.Status.CONFIRMED
     try:
-        with transaction.atomic():
+        # No savepoint: a constraint violation aborts the whole (outer) transaction, which is what we want,
+        # and the lock is held for two round trips less.
+        with transaction.atomic(savepoint=False):
             booking = Booking.objects.create(
                 household=household,
                 facility_service=facility_service,
