@@ -157,6 +157,23 @@ def case_history(*, actor: User, case: Case, family_view: bool = False) -> Query
     return qs
 
 
+def case_children(*, actor: User, case: Case) -> list[Any]:
+    """The family's registered children (names and dates only) for the agent; each staff read is audited."""
+    from dolbom.core.audit import audit_log
+    from dolbom.households.models import Child
+
+    require_case_access(actor, case)
+    if case.guardian_id is None:
+        return []
+    children = list(Child.objects.filter(household__guardian_id=case.guardian_id))
+    if actor.pk != case.guardian_id:
+        for child in children:
+            audit_log(
+                actor=actor, action="child.read", obj=child, acting_for=case.guardian, after={"via": "counselling"}
+            )
+    return children
+
+
 def case_of_citizen(*, user: User) -> Case | None:
     require_login(user)
     return Case.objects.select_related("region").filter(guardian=user).first()

@@ -133,5 +133,14 @@ class FacilitySearchForm(forms.Form):
     vacancy = forms.BooleanField(label="빈자리 있는 곳만", required=False)
 
 
+class HomeVisitRecordForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label="방문 시작", widget=DT_WIDGET, input_formats=DT_FORMATS, error_messages=DT_ERRORS
+    )
+    hours = forms.IntegerField(label="시간", min_value=1, max_value=24, initial=4)
+    reference = forms.CharField(label="신청 번호", required=False, max_length=64)
+    note = forms.CharField(label="메모", required=False, max_length=200)
+
+
 class CloseForm(forms.Form):
     note = forms.CharField(label="종결 메모", required=False, max_length=500)

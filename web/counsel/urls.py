@@ -8,6 +8,7 @@ urlpatterns = [
     # citizens and visitors
     path("my/inquiries/", views.my_inquiries, name="my_inquiries"),
     path("my/inquiries/<int:inquiry_id>/", views.my_inquiry, name="my_inquiry"),
+    path("my/inquiries/<int:inquiry_id>/close/", views.my_inquiry_close, name="my_inquiry_close"),
     path("ask/", views.ask, name="ask"),
     path("faq/", views.faq, name="faq"),
     # agents
@@ -21,6 +22,7 @@ urlpatterns = [
     path("counsel/cases/<int:case_id>/act/benefits/", views.act_benefits, name="act_benefits"),
     path("counsel/cases/<int:case_id>/act/booking/", views.act_booking, name="act_booking"),
     path("counsel/cases/<int:case_id>/act/facilities/", views.act_facilities, name="act_facilities"),
+    path("counsel/cases/<int:case_id>/act/home-visit/", views.act_home_visit_record, name="act_home_visit"),
     path("counsel/cases/<int:case_id>/close/", views.case_close, name="case_close"),
     path("counsel/inquiries/<int:inquiry_id>/assign/", views.inquiry_assign, name="inquiry_assign"),
     path("counsel/inquiries/<int:inquiry_id>/reply/", views.inquiry_reply, name="inquiry_reply"),

@@ -20,7 +20,7 @@ from dolbom.counselling import acting, selectors, services
 from dolbom.counselling.knowledge import article_search
 from dolbom.counselling.models import Callback, Case, Inquiry, Topic
 from dolbom.counselling.phones import mask_phone
-from dolbom.households.models import Child, Household
+from dolbom.households.models import Household
 
 from . import forms
 
@@ -128,6 +128,16 @@ def my_inquiry(request: HttpRequest, inquiry_id: int) -> HttpResponse:
             return redirect("counsel:my_inquiry", inquiry_id=inquiry.pk)
     timer = selectors.timer_of(inquiry.due_at if inquiry.status in Inquiry.WAITING else None, at=timezone.now())
     return render(request, "counsel/my_inquiry.html", {"inquiry": inquiry, "form": form, "timer": timer}, status=status)
+
+
+@login_required
+@page
+@require_POST
+def my_inquiry_close(request: HttpRequest, inquiry_id: int) -> HttpResponse:
+    _require_citizen(request)
+    services.inquiry_close(actor=request.user, inquiry_id=inquiry_id)  # type: ignore[arg-type]
+    messages.success(request, "문의를 종결했습니다.")
+    return redirect("counsel:my_inquiry", inquiry_id=inquiry_id)
 
 
 def ask(request: HttpRequest) -> HttpResponse:
@@ -261,7 +271,7 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         if case.phone
         else (mask_phone(case.guardian.phone or "") if case.guardian else ""),
         "household": household,
-        "children": Child.objects.filter(household=household) if household else [],
+        "children": selectors.case_children(actor=actor, case=case),  # type: ignore[arg-type]
         "history": selectors.case_history(actor=actor, case=case)[:300],  # type: ignore[arg-type]
         "inquiries": inquiries,
         "callbacks": callbacks,
@@ -273,6 +283,7 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "referral_form": forms.ReferralForm(),
         "benefits_form": forms.BenefitsForm(),
         "close_form": forms.CloseForm(),
+        "home_visit_form": forms.HomeVisitRecordForm(),
         "reply_form": forms.ReplyForm(),
         "offered": offered,
         "book_fs": fs_id,
@@ -509,6 +520,28 @@ def act_facilities(request: HttpRequest, case_id: int) -> HttpResponse:
             rows.append({"id": facility.pk, "name": facility.name, "distance_m": distance})
         request.session[f"counsel-facilities-{case_id}"] = rows
         return f"시설 {len(rows)}곳을 찾았습니다."
+
+    return _case_action(request, case_id, run, anchor="act")
+
+
+@agent_page
+@require_POST
+def act_home_visit_record(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Note a home-visit request made for the family in the home-visit (방문돌봄) screens."""
+
+    def run() -> str:
+        data = _valid(forms.HomeVisitRecordForm(request.POST))
+        start = timezone.localtime(data["starts_at"])
+        services.case_action_record(
+            actor=request.user,  # type: ignore[arg-type]
+            case_id=case_id,
+            kind="home_visit",
+            summary=f"방문돌봄 신청: {start:%m월 %d일 %H:%M}부터 {data['hours']}시간"
+            + (f" — {data['note']}" if data["note"] else ""),
+            object_type="matching.request",
+            object_id=data["reference"] or "",
+        )
+        return "방문돌봄 신청을 사례 기록에 남겼습니다."
 
     return _case_action(request, case_id, run, anchor="act")
 

@@ -161,3 +161,33 @@ def test_the_demo_story_through_the_pages(client, citizen, family, agent, care, 
     acting_for = AuditEntry.objects.filter(actor=agent, acting_for=citizen).values_list("action", flat=True)
     for action in ("case.act.benefits_check", "booking.create", "case.act.booking", "referral.sent", "case.close"):
         assert action in acting_for, action
+
+
+def test_case_page_audits_child_reads_and_records_a_home_visit(client, citizen, family, agent, clock):
+    case = services.case_for_family(guardian=citizen, actor=agent)
+    client.force_login(agent)
+    page = client.get(f"/counsel/cases/{case.pk}/").content.decode()
+    assert "하늘" in page
+    read = AuditEntry.objects.get(action="child.read")
+    assert read.actor == agent and read.acting_for == citizen
+    bad = client.post(f"/counsel/cases/{case.pk}/act/home-visit/", {"starts_at": "someday", "hours": "4"})
+    assert bad.status_code == 422
+    response = client.post(
+        f"/counsel/cases/{case.pk}/act/home-visit/", {"starts_at": "2026-11-25T09:00", "hours": "4", "reference": "77"}
+    )
+    assert response.status_code == 302
+    event = case.events.get(kind="home_visit")
+    assert event.summary.startswith("방문돌봄 신청: 11월 25일 09:00부터 4시간") and event.on_behalf
+    assert AuditEntry.objects.get(action="case.act.home_visit").acting_for == citizen
+
+
+def test_citizen_closes_their_own_inquiry_only(client, citizen, family, other_citizen, other_family, clock):
+    inquiry = services.inquiry_ask(actor=citizen, topic="other", question="질문")
+    client.force_login(other_citizen)
+    assert client.post(f"/my/inquiries/{inquiry.pk}/close/").status_code == 404
+    client.force_login(citizen)
+    assert client.get(f"/my/inquiries/{inquiry.pk}/close/").status_code == 405
+    assert client.post(f"/my/inquiries/{inquiry.pk}/close/").status_code == 302
+    inquiry.refresh_from_db()
+    assert inquiry.status == "closed"
+    assert client.post(f"/my/inquiries/{inquiry.pk}/close/").status_code == 409
