@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,8 @@ class CounsellingConfig(AppConfig):
     name = "dolbom.counselling"
     label = "counselling"
     verbose_name = "상담"
+
+    def export_citizen_data(self, user: Any) -> dict[str, Any]:
+        from .selectors import citizen_counselling_export
+
+        return citizen_counselling_export(user=user)

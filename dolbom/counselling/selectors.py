@@ -268,3 +268,54 @@ def caller_lookup(*, actor: User, phone: str = "", name: str = "", limit: int = 
             )
         )
     return matches[:limit]
+
+
+def citizen_counselling_export(*, user: User) -> dict[str, Any]:
+    """The citizen's counselling records for their data export (개인정보 열람): questions, calls, referrals."""
+    require_login(user)
+    case = Case.objects.filter(guardian=user).first()
+    if case is None:
+        return {"counselling": None}
+
+    def iso(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "counselling": {
+            "case": {
+                "id": case.pk,
+                "status": case.status,
+                "opened": iso(case.created_at),
+                "closed": iso(case.closed_at),
+            },
+            "inquiries": [
+                {
+                    "id": i.pk,
+                    "topic": i.topic,
+                    "question": i.question,
+                    "status": i.status,
+                    "asked": iso(i.created_at),
+                    "messages": [
+                        {"from_staff": m.from_staff, "body": m.body, "at": iso(m.created_at)} for m in i.messages.all()
+                    ],
+                }
+                for i in case.inquiries.prefetch_related("messages")
+            ],
+            "calls": [
+                {"at": iso(c.started_at), "topic": c.topic, "outcome": c.outcome, "notes": c.notes}
+                for c in case.calls.all()
+            ],
+            "callbacks": [
+                {"due": iso(c.due_at), "status": c.status, "window_start": iso(c.window_start)}
+                for c in case.callbacks.all()
+            ],
+            "referrals": [
+                {"agency": r.agency_name, "status": r.status, "consent_at": iso(r.consent_at), "reason": r.reason}
+                for r in case.referrals.all()
+            ],
+            "history": [
+                {"at": iso(e.at), "kind": e.kind, "summary": e.summary, "on_behalf": e.on_behalf}
+                for e in case.events.filter(visible_to_family=True)
+            ],
+        }
+    }

@@ -50,3 +50,11 @@ def test_unpublished_articles_are_hidden(db):
 
 def test_empty_query_lists_articles(faq):
     assert len(questions("")) == min(faq - 1, 20)
+
+
+def test_faq_links_point_at_real_programmes(faq):
+    from dolbom.benefits.eligibility.catalogue import load_programme_specs
+
+    keys = {spec.key for spec in load_programme_specs()}
+    linked = {pid for a in Article.objects.all() for pid in a.programme_ids}
+    assert linked and linked <= keys, linked - keys

@@ -416,3 +416,15 @@ def test_action_record_is_audited_as_acting_for_the_family(citizen, family, agen
     assert event in history
     with pytest.raises(InvalidInput):
         services.case_action_record(actor=agent, case_id=case.pk, kind="teleport", summary="x")
+
+
+def test_citizen_data_export_includes_counselling(citizen, family, agent, clock):
+    from dolbom.households.selectors import citizen_data_export
+
+    inquiry = ask(citizen)
+    services.inquiry_reply(actor=agent, inquiry_id=inquiry.pk, body="답변입니다")
+    services.call_log(actor=agent, caller_user_id=citizen.pk, topic="other", outcome="informed", notes="통화 메모")
+    data = citizen_data_export(user=citizen)["counselling"]
+    assert data["inquiries"][0]["messages"][0]["body"] == "답변입니다"
+    assert data["calls"][0]["notes"] == "통화 메모"
+    assert all(h["kind"] != "assignment" for h in data["history"])
