@@ -36,7 +36,11 @@ def bookings_home(request: HttpRequest) -> HttpResponse:
     end = start + timedelta(days=14)
     now = clock.now()
     rows = []
+    inactive = []
     for booking in selectors.facility_bookings(actor=request.user, facility=facility, start=start, end=end):  # type: ignore[arg-type]
+        if not booking.is_active:
+            inactive.append(booking)  # cancelled or declined: no place taken, no child details shown
+            continue
         rows.append(
             {
                 "booking": booking,
@@ -51,6 +55,7 @@ def bookings_home(request: HttpRequest) -> HttpResponse:
         "today_rows": [r for r in rows if r["today"]],
         "upcoming_rows": [r for r in rows if not r["today"]],
         "offered": offered,
+        "inactive": inactive,
         "today": start.date(),
         "statuses": Booking.Status,
     }

@@ -213,3 +213,35 @@ def test_hold_then_confirm_over_api(frozen, api_client, fs_always, citizen, kids
     assert hold.status_code == 201, hold.content
     confirmed = post_json(api_client, f"/api/v1/care/holds/{hold.json()['id']}/confirm", {}, **headers)
     assert confirmed.status_code == 201 and confirmed.json()["status"] == "confirmed"
+
+
+def test_waitlist_accept_and_cancel_over_api(frozen, api_client, fs_always, regions, auth_header):
+    from dolbom.booking.services import booking_cancel, waitlist_advance
+
+    ids = slot_ids(fs_always, at(DAY, 18), 1)
+    Slot.objects.filter(pk__in=ids).update(capacity=1)
+    holder, holder_kids = make_family("holder", regions["jangan"])
+    taken = post_json(
+        api_client, "/api/v1/care/bookings", {"slot_ids": ids, "child_ids": [holder_kids[0].pk]}, **auth_header(holder)
+    ).json()
+    waiter, waiter_kids = make_family("waiter", regions["jangan"])
+    other, other_kids = make_family("other", regions["jangan"])
+    headers = auth_header(waiter)
+    entry = post_json(
+        api_client, "/api/v1/care/waitlist", {"slot_ids": ids, "child_ids": [waiter_kids[0].pk]}, **headers
+    ).json()
+    second = post_json(
+        api_client, "/api/v1/care/waitlist", {"slot_ids": ids, "child_ids": [other_kids[0].pk]}, **auth_header(other)
+    ).json()
+    assert second["position"] == 2
+    assert api_client.post(f"/api/v1/care/waitlist/{entry['id']}/accept", **headers).status_code == 409  # no offer yet
+    booking_cancel(actor=holder, booking_id=taken["id"])
+    waitlist_advance(facility_service_id=fs_always.pk)
+    listing = api_client.get("/api/v1/care/waitlist", **headers).json()
+    assert listing[0]["status"] == "offered" and listing[0]["offer_expires_at"]
+    assert api_client.post(f"/api/v1/care/waitlist/{entry['id']}/accept", **auth_header(other)).status_code == 404
+    accepted = api_client.post(f"/api/v1/care/waitlist/{entry['id']}/accept", **headers)
+    assert accepted.status_code == 201 and accepted.json()["status"] == "confirmed"
+    left = api_client.post(f"/api/v1/care/waitlist/{second['id']}/cancel", **auth_header(other))
+    assert left.status_code == 204
+    assert api_client.get("/api/v1/care/waitlist", **auth_header(other)).json()[0]["status"] == "cancelled"

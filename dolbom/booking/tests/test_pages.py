@@ -74,10 +74,10 @@ def test_newcomer_books_tonight_for_two_children_and_cancels(client, demo):
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
 
-    # ... and disappear from the provider's active list (shown as cancelled, with no actions).
+    # ... and disappear from the provider's lists (only counted among cancelled ones, without the children).
     client.force_login(provider)
     office = client.get("/backoffice/bookings/").content.decode()
-    assert "취소" in office and 'value="attended"' not in office
+    assert "김하늘" not in office and "취소·거절된 예약 1건" in office
 
 
 def test_refusal_is_shown_on_the_page_with_waitlist_when_full(client, demo):

@@ -367,3 +367,25 @@ def test_account_delete_with_bookings_frees_places(frozen, fs_always, citizen, k
     account_delete(actor=citizen, password=PASSWORD)
     assert availability(slot_ids=ids)[ids[0]] == 0
     assert not Booking.objects.exists()
+
+
+def test_periodic_advance_moves_a_lapsed_offer_on(frozen, fs_always, regions):
+    from dolbom.booking.tasks import waitlist_advance_all_task
+
+    ids = slot_ids(fs_always, at(DAY, 18), 1)
+    Slot.objects.filter(pk__in=ids).update(capacity=1)
+    holder, holder_kids = make_family("holder", regions["jangan"])
+    booking = booking_create(actor=holder, slot_ids=ids, child_ids=[holder_kids[0].pk])
+    first, first_kids = make_family("first", regions["jangan"])
+    second, second_kids = make_family("second", regions["jangan"])
+    e1 = waitlist_join(actor=first, slot_ids=ids, child_ids=[first_kids[0].pk])
+    e2 = waitlist_join(actor=second, slot_ids=ids, child_ids=[second_kids[0].pk])
+    booking_cancel(actor=holder, booking_id=booking.pk)  # inside the test transaction: no after-commit run
+    assert waitlist_advance_all_task() == 1
+    e1.refresh_from_db()
+    frozen.set(e1.offer_expires_at + timedelta(minutes=1))
+    assert waitlist_advance_all_task() == 1
+    assert waitlist_advance_all_task() == 0
+    e1.refresh_from_db()
+    e2.refresh_from_db()
+    assert (e1.status, e2.status) == (WaitlistEntry.Status.LAPSED, WaitlistEntry.Status.OFFERED)
