@@ -121,10 +121,12 @@ def main() -> None:
     batch_s = time.perf_counter() - t
     batch_cpu_s = time.thread_time() - c
 
-    t = time.perf_counter()
-    for hh in batch[: min(len(batch), 20000)]:
+    # decisions only (status, amount, reasons, missing; no timeline of future changes)
+    t, c = time.perf_counter(), time.thread_time()
+    for hh in batch:
         engine.check(hh, changes=False)
-    no_changes_s = (time.perf_counter() - t) / min(len(batch), 20000) * 1e6
+    decide_s = time.perf_counter() - t
+    decide_cpu_s = time.thread_time() - c
     gc.enable()
 
     def pct(p: float, values: list[float] = latencies) -> float:
@@ -161,8 +163,14 @@ def main() -> None:
                     "includes": "every programme of the region with reasons, per-child detail, dated future changes "
                     "and this year's total",
                 },
-                "per_household_us_without_changes": round(no_changes_s, 1),
-                "batch": {
+                "batch_decisions_only": {
+                    "households": len(batch),
+                    "seconds": round(decide_s, 2),
+                    "households_per_second": round(len(batch) / decide_s),
+                    "cpu_us_per_household": round(decide_cpu_s / len(batch) * 1e6, 1),
+                    "households_per_cpu_second": round(len(batch) / decide_cpu_s),
+                },
+                "batch_full_answer": {
                     "households": len(batch),
                     "seconds": round(batch_s, 2),
                     "households_per_second": round(len(batch) / batch_s),

@@ -120,17 +120,15 @@ class Engine:
 
     # ---------------------------------------------------------------------------------------------------------
     def _changes(self, rule: Rule, hh: Household, answer: Answer, later_cache: dict[date, Household]) -> list[Change]:
-        horizon = date.fromordinal(hh.as_of.toordinal() + HORIZON_DAYS)
-        labels: dict[date, list[tuple[str, int | None]]] = {}
-        for on, label, child in rule.marks(hh):
-            if hh.as_of < on <= horizon:
-                labels.setdefault(on, []).append((label, child))
-        for on in rule.parameter_dates():
-            if hh.as_of < on <= horizon:
-                labels.setdefault(on, []).append((f"제도 변경({on.isoformat()} 시행)", None))
+        as_of = hh.as_of
+        horizon = date.fromordinal(as_of.toordinal() + HORIZON_DAYS)
+        marks = [m for m in rule.marks(hh) if as_of < m[0] <= horizon]
+        dates = {m[0] for m in marks}
+        dates.update(d for d in rule.parameter_dates() if as_of < d <= horizon)
         out: list[Change] = []
         prev = answer
-        for on in sorted(labels):
+        per_child = isinstance(rule, PerChildRule)
+        for on in sorted(dates):
             later = later_cache.get(on)
             if later is None:
                 later = later_cache[on] = hh.at(on)
@@ -138,7 +136,8 @@ class Engine:
             if now.signature() == prev.signature() and not _children_differ(prev, now):
                 prev = now
                 continue
-            if isinstance(rule, PerChildRule) and (now.per_child or prev.per_child):
+            here = [m for m in marks if m[0] == on]
+            if per_child and (now.per_child or prev.per_child):
                 parts = _child_diffs(prev, now, later)
                 if not parts and now.signature() == prev.signature():
                     prev = now
@@ -147,14 +146,23 @@ class Engine:
                 if len(now.per_child) > 1 and now.signature() != prev.signature():
                     description += f" (합계 {_describe(now)})"
             else:
-                label = ", ".join(dict.fromkeys(lbl for lbl, _ in labels[on]))
-                description = f"{label}: {_describe(prev)} → {_describe(now)}"
-            child_idx = next((c for _, c in labels[on] if c is not None), None)
+                names = [_mark_label(m, later) for m in here] or [f"제도 변경({on.isoformat()} 시행)"]
+                description = f"{', '.join(dict.fromkeys(names))}: {_describe(prev)} → {_describe(now)}"
+            child_idx = next((m[2] for m in here if m[2] is not None), None)
             out.append(
                 Change(on=on, description=description, status=now.status, amount=now.amount, child_index=child_idx)
             )
             prev = now
         return out
+
+
+def _mark_label(mark: tuple[date, str, int | None, int | None], later: Household) -> str:
+    on, label, index, months = mark
+    if label or index is None:
+        return label or f"제도 변경({on.isoformat()} 시행)"
+    children = later.born_children()
+    child = children[index] if index < len(children) else None
+    return f"{child_label(index, child)} 생후 {months}개월" if child is not None else f"생후 {months}개월"
 
 
 def _children_differ(a: Answer, b: Answer) -> bool:

@@ -29,7 +29,9 @@ from .model import (
 )
 from .parameters import NotInForce, Parameter
 
-Mark = tuple[date, str, int | None]  # a date the answer may change on, a label, and the child it concerns
+#: a date the answer may change on, a label ("" for a child's age mark, labelled only if something changes),
+#: the child it concerns and, for an age mark, the age in months
+Mark = tuple[date, str, int | None, int | None]
 
 
 def won(value: int | float | None) -> str:
@@ -156,13 +158,14 @@ def _child_marks(hh: Household, months: Iterable[int]) -> list[Mark]:
     if hh.pregnancy is not None:
         future = hh.at(hh.pregnancy.due_date)
         children = list(future.born_children())
-        marks.append((hh.pregnancy.due_date, "출산 예정일", len(hh.born_children())))
-    month_list = sorted(set(months))
+        marks.append((hh.pregnancy.due_date, "출산 예정일", len(hh.born_children()), None))
+    month_list = set(months)
+    as_of = hh.as_of
     for index, child in enumerate(children):
         for m in month_list:
             on = add_months(child.birth_date, m)
-            if on > hh.as_of:
-                marks.append((on, f"{child_label(index, child)} 생후 {m}개월", index))
+            if on > as_of:
+                marks.append((on, "", index, m))
     return marks
 
 
@@ -339,7 +342,7 @@ class PregnancyMedical(Rule):
     """임신·출산 진료비 지원 (국민행복카드): per pregnancy, per fetus for a multiple pregnancy."""
 
     def marks(self, hh):
-        return [(hh.pregnancy.due_date, "출산 예정일", None)] if hh.pregnancy else []
+        return [(hh.pregnancy.due_date, "출산 예정일", None, None)] if hh.pregnancy else []
 
     def decide(self, hh, ctx):
         if hh.pregnancy is None:
@@ -382,18 +385,19 @@ class PostnatalCare(Rule):
     def marks(self, hh):
         marks: list[Mark] = []
         if hh.pregnancy:
-            marks.append((hh.pregnancy.due_date, "출산 예정일", None))
+            marks.append((hh.pregnancy.due_date, "출산 예정일", None, None))
             marks.append(
                 (
                     add_months(hh.pregnancy.due_date, self.params["newborn_within_months"].values[-1]),
                     "출산 후 신청 기간 종료",
+                    None,
                     None,
                 )
             )
         for i, c in enumerate(hh.born_children()):
             on = add_months(c.birth_date, self.params["newborn_within_months"].values[-1])
             if on > hh.as_of:
-                marks.append((on, f"{child_label(i, c)} 신청 기간 종료", i))
+                marks.append((on, f"{child_label(i, c)} 신청 기간 종료", i, None))
         return marks
 
     def decide(self, hh, ctx):
@@ -688,7 +692,7 @@ class PregnancyGrant(Rule):
         return self.answer(ELIGIBLE, Amount(value=value, per="pregnancy"), [f"임신 중: 임신 1회당 {won(value)}."])
 
     def marks(self, hh):
-        return [(hh.pregnancy.due_date, "출산 예정일", None)] if hh.pregnancy else []
+        return [(hh.pregnancy.due_date, "출산 예정일", None, None)] if hh.pregnancy else []
 
 
 class AgeRangeService(Rule):
