@@ -1,15 +1,17 @@
 """/api/v1/care: care services, slots with derived availability, bookings, holds and the waiting list."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from dolbom.core.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, actor_of
 from dolbom.core.errors import InvalidInput, NotFound
 from dolbom.core.permissions import require_login
+from dolbom.households.models import Household
 
 from . import selectors, services
 from .ics import booking_ics
@@ -22,6 +24,7 @@ from .schemas import (
     DecisionIn,
     HoldConfirmIn,
     HoldOut,
+    NearestOut,
     ServiceOut,
     SlotOut,
     WaitlistIn,
@@ -110,6 +113,45 @@ def list_slots(request: HttpRequest, query: Query[SlotQuery]) -> list:
             "available": view.available,
         }
         for view in selectors.slots_for_day(facility_service=fs, day=query.date)
+    ]
+
+
+class NearestQuery(Schema):
+    service: str
+    starts_at: datetime
+    hours: int = Field(default=1, ge=1, le=24)
+    children: int = Field(default=1, ge=1, le=6)
+
+
+@router.get(
+    "/nearest",
+    response=list[NearestOut],
+    auth=AUTH_OPTIONAL,
+    summary="자리 있는 가까운 시설 (시작 시각부터 몇 시간, 아이 몇 명)",
+)
+def nearest(request: HttpRequest, query: Query[NearestQuery]) -> list:
+    service = selectors.service_by_key(query.service)
+    if service is None:
+        raise NotFound("돌봄 서비스를 찾을 수 없습니다.", detail={"fields": {"service": "없음"}})
+    lat = lng = None
+    actor = actor_of(request)
+    if getattr(actor, "is_authenticated", False):
+        household = Household.objects.filter(guardian=actor).first()
+        if household is not None:
+            lat, lng = household.home_lat, household.home_lng
+    starts_at = query.starts_at if timezone.is_aware(query.starts_at) else timezone.make_aware(query.starts_at)
+    results = selectors.nearest_with_place(
+        service=service, starts_at=starts_at, hours=query.hours, places=query.children, lat=lat, lng=lng
+    )
+    return [
+        {
+            "facility_service_id": r["facility_service"].pk,
+            "facility_id": r["facility_service"].facility_id,
+            "facility": r["facility_service"].facility.name,
+            "distance_km": round(r["distance_km"], 2) if r["distance_km"] is not None else None,
+            "slot_ids": [s.pk for s in r["slots"]],
+        }
+        for r in results[:20]
     ]
 
 

@@ -131,3 +131,11 @@ class WaitlistOut(Schema):
     starts_at: datetime | None
     ends_at: datetime | None
     children: list[str]
+
+
+class NearestOut(Schema):
+    facility_service_id: int
+    facility_id: int
+    facility: str
+    distance_km: float | None
+    slot_ids: list[int]

@@ -245,3 +245,15 @@ def test_waitlist_accept_and_cancel_over_api(frozen, api_client, fs_always, regi
     left = api_client.post(f"/api/v1/care/waitlist/{second['id']}/cancel", **auth_header(other))
     assert left.status_code == 204
     assert api_client.get("/api/v1/care/waitlist", **auth_header(other)).json()[0]["status"] == "cancelled"
+
+
+def test_nearest_with_a_place(frozen, api_client, fs_always, services, facility_y, regions):
+    other = FacilityService.objects.create(facility=facility_y, service=services["gg-always-daycare"])
+    slots_generate(facility_service=other, start=DAY, days=1)
+    full = slot_ids(fs_always, at(DAY, 19), 1)
+    Slot.objects.filter(pk__in=full).update(capacity=0)
+    url = "/api/v1/care/nearest?service=gg-always-daycare&starts_at=2026-11-23T18:00:00%2B09:00&hours=2&children=2"
+    found = api_client.get(url).json()
+    assert [r["facility_id"] for r in found] == [facility_y.pk]  # facility X is full at 19:00
+    assert len(found[0]["slot_ids"]) == 2
+    assert api_client.get(url.replace("gg-always-daycare", "nope")).status_code == 404
