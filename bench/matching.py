@@ -250,6 +250,10 @@ def main() -> None:
     engine = assign_batch(requests, index, policy)
     out["engine_batch"] = summary("engine", engine, requests, caregivers, policy, time.perf_counter() - t)
     out["engine_batch"]["build_s"] = round(engine.stats.get("build_s", 0), 2)
+    out["engine_batch"]["components"] = engine.stats.get("components")
+    ub = int(engine.stats.get("fill_upper_bound", len(requests)))
+    out["engine_batch"]["fill_upper_bound"] = ub
+    out["engine_batch"]["certified_fill_gap_pct"] = round(100 * (ub - engine.filled) / len(requests), 3)
     t = time.perf_counter()
     greedy = assign_greedy(requests, index, policy)
     out["greedy_first_come"] = summary("greedy", greedy, requests, caregivers, policy, time.perf_counter() - t)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from .geo import road_km, travel_minutes
-from .types import QUALIFICATION_LABELS, Booked, Caregiver, Interval, MatchingPolicy, Request, sigungu_of
+from .types import QUALIFICATION_LABELS, Booked, Caregiver, MatchingPolicy, Request, sigungu_of
 
 
 def required_qualifications(request: Request, policy: MatchingPolicy) -> list[str]:
@@ -19,18 +19,6 @@ def required_qualifications(request: Request, policy: MatchingPolicy) -> list[st
     if "special_needs" in request.needs:
         needed.append("special_needs")
     return needed
-
-
-def merged_availability(caregiver: Caregiver) -> list[Interval]:
-    """Availability intervals with touching or overlapping ones merged (08–12 and 12–18 cover 11–13)."""
-    out: list[Interval] = []
-    for iv in sorted(caregiver.availability, key=lambda i: (i.start, i.end)):
-        if out and iv.start <= out[-1].end:
-            if iv.end > out[-1].end:
-                out[-1] = Interval(out[-1].start, iv.end)
-        else:
-            out.append(iv)
-    return out
 
 
 def jobs_compatible(
@@ -80,7 +68,7 @@ def check(
         return first_only
 
     day = on or request.end.date()
-    if sigungu_of(request.region_code) not in {sigungu_of(r) for r in caregiver.regions}:
+    if sigungu_of(request.region_code) not in caregiver.regions:
         if fail(f"활동지역이 아님 (요청 지역 {sigungu_of(request.region_code)})"):
             return reasons
     dist = road_km(caregiver.lat, caregiver.lng, request.lat, request.lng, policy)
@@ -119,7 +107,7 @@ def check(
             return reasons
     lead = travel_minutes(dist, policy)
     need_from = request.start - timedelta(minutes=lead)
-    if not any(iv.covers(need_from, request.end) for iv in merged_availability(caregiver)):
+    if not any(iv.covers(need_from, request.end) for iv in caregiver.merged_availability):
         if fail(f"가용시간이 {need_from:%H:%M}~{request.end:%H:%M}(이동 {lead}분 포함)을 덮지 않음"):
             return reasons
     here = (request.lat, request.lng)

@@ -7,8 +7,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
-    from .types import Caregiver, MatchingPolicy
+    from .types import Caregiver, MatchingPolicy, Request
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -44,6 +46,13 @@ class GridIndex:
         self.caregivers: list[Caregiver] = sorted(caregivers, key=lambda c: c.id)
         for c in self.caregivers:
             self._cells[self._cell(c.lat, c.lng)].append(c)
+        by_region: dict[str, list[Caregiver]] = defaultdict(list)
+        for c in self.caregivers:
+            for r in c.regions:
+                by_region[r].append(c)
+        self._regions = {
+            r: (cs, np.radians([c.lat for c in cs]), np.radians([c.lng for c in cs])) for r, cs in by_region.items()
+        }
 
     def _cell(self, lat: float, lng: float) -> tuple[int, int]:
         return (math.floor(lat / self._dlat), math.floor(lng / self._dlng))
@@ -58,3 +67,16 @@ class GridIndex:
                 out.extend(self._cells.get((i, j), ()))
         out.sort(key=lambda c: c.id)
         return out
+
+    def candidates(self, request: Request, policy: MatchingPolicy) -> list[Caregiver]:
+        """Caregivers serving the request's 시군구 whose home is within the travel limit (straight line, with a
+        small margin: the exact hard-constraint check follows), by id."""
+        entry = self._regions.get(request.region_code[:5])
+        if entry is None:
+            return []
+        cs, lat, lng = entry
+        p1, l1 = math.radians(request.lat), math.radians(request.lng)
+        a = np.sin((lat - p1) / 2) ** 2 + math.cos(p1) * np.cos(lat) * np.sin((lng - l1) / 2) ** 2
+        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+        limit = policy.max_travel_km / policy.detour_factor * 1.001 + 0.01
+        return [cs[i] for i in np.flatnonzero(km <= limit)]

@@ -102,7 +102,7 @@ def build_problem(
     km: list[float] = []
     no_edge: dict[int, list[str]] = {}
     for i, r in enumerate(reqs):
-        near = index.near(r.lat, r.lng, policy.max_travel_km)
+        near = index.candidates(r, policy)
         found = False
         for c in near:
             if check(c, r, policy, first_only=True):

@@ -62,12 +62,8 @@ def rank_candidates(
     whatever order the caregivers come in). Pass a `GridIndex` built once to answer in milliseconds among
     thousands of caregivers; a plain iterable is scanned in full."""
     policy = policy or MatchingPolicy()
-    # The travel limit is on road km; the index works on straight-line km, which is never longer.
-    pool = (
-        caregivers.near(request.lat, request.lng, policy.max_travel_km)
-        if isinstance(caregivers, GridIndex)
-        else (caregivers)
-    )
+    # the index preselects caregivers serving the region within reach; the full check below decides
+    pool = caregivers.candidates(request, policy) if isinstance(caregivers, GridIndex) else caregivers
     prev = (previous or {}).get(request.id)
     out: list[Candidate] = []
     for c in pool:

@@ -81,6 +81,19 @@ class Caregiver:
     assignments: tuple[Booked, ...] = ()
     recent_workload_hours: float = 0.0
     ratings: Mapping[str, float] = field(default_factory=dict)  # family id -> rating 1..5
+    merged_availability: tuple[Interval, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # normalised once here, because the batch checks each caregiver against many requests
+        object.__setattr__(self, "regions", frozenset(sigungu_of(r) for r in self.regions))
+        merged: list[Interval] = []
+        for iv in sorted(self.availability, key=lambda i: (i.start, i.end)):
+            if merged and iv.start <= merged[-1].end:
+                if iv.end > merged[-1].end:
+                    merged[-1] = Interval(merged[-1].start, iv.end)
+            else:
+                merged.append(iv)
+        object.__setattr__(self, "merged_availability", tuple(merged))
 
     def qualification(self, code: str) -> Qualification | None:
         """The longest-valid qualification of that code, if any."""
