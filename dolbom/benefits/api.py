@@ -7,7 +7,6 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
-from dolbom.core.api_auth import AUTH_OPTIONAL
 from dolbom.core.errors import InvalidInput
 
 from .eligibility.catalogue import MAIN_STAGES, SITUATIONS, STAGES
@@ -22,7 +21,9 @@ from .selectors import (
 )
 from .services import _resolve_region, benefit_check
 
-router = Router(tags=["지원사업"], auth=AUTH_OPTIONAL)
+# Public and identical for everyone (nothing is stored, nothing depends on who asks): no authentication, so API
+# clients need neither a token nor a CSRF cookie.
+router = Router(tags=["지원사업"], auth=None)
 
 
 @router.post("/check", response=CheckOut, summary="우리 가구 지원사업 확인", by_alias=True)

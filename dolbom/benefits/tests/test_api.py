@@ -145,3 +145,11 @@ def test_information_entries_answer_unknown_with_how_to_apply(api_client, region
     info = [r for r in rows if r["kind"] == "information" and r["key"].startswith("bokjiro-")]
     assert info
     assert all(r["status"] == "unknown" and r["how_to_apply"] for r in info)
+
+
+def test_the_check_needs_no_csrf_cookie_or_token(regions, catalogue):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = post(strict, DONE_WHEN)
+    assert response.status_code == 200, response.content
