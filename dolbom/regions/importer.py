@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Region, RegionAlias, RegionPopulation
@@ -564,25 +564,18 @@ def import_regions(*, path: Path | None = None) -> ImportSummary:
         groups: dict[tuple[bool, int], list[Region]] = defaultdict(list)
         for region in to_create:
             groups[(not region.is_active, depth[region.code])].append(region)
-        batches = [
-            rows[start : start + 2000] for _key, rows in sorted(groups.items()) for start in range(0, len(rows), 2000)
-        ]
-        for batch in batches:
-            for region in batch:
+        for _key, rows in sorted(groups.items()):
+            for region in rows:
                 unit = units[region.code]
                 region.parent_id = ids.get(unit.parent_code) if unit.parent_code else None
                 region.successor_id = ids.get(unit.successor_code) if unit.successor_code else None
-            Region.objects.bulk_create(batch)
-            if any(r.pk is None for r in batch):  # backends that do not return ids
-                ids.update(Region.objects.filter(code__in=[r.code for r in batch]).values_list("code", "id"))
-            else:
-                ids.update((r.code, r.pk) for r in batch)
+            _insert(rows, now)
+            ids.update(Region.objects.filter(created_at=now).values_list("code", "id"))
         Region.objects.bulk_update(to_update, [*_SCALAR_FIELDS, "updated_at"], batch_size=500)
         summary.created, summary.updated = len(to_create), len(to_update)
 
         links = {
-            r["code"]: r
-            for r in Region.objects.filter(code__in=list(units)).values("id", "code", "parent_id", "successor_id")
+            r["code"]: r for r in Region.objects.values("id", "code", "parent_id", "successor_id") if r["code"] in units
         }
         relinked: list[Region] = []
         relinked_codes: set[str] = set()
@@ -612,6 +605,20 @@ def import_regions(*, path: Path | None = None) -> ImportSummary:
         else:
             summary.inactive += 1
     return summary
+
+
+_INSERT_FIELDS = ("code", *_SCALAR_FIELDS, "parent_id", "successor_id")
+
+
+def _insert(rows: list[Region], now: dt.datetime) -> None:
+    """Plain multi-row INSERT: the ORM's per-object work dominated a fresh import of ~17,000 units."""
+    table = connection.ops.quote_name(Region._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in ("created_at", "updated_at", *_INSERT_FIELDS))
+    placeholders = ", ".join(["%s"] * (2 + len(_INSERT_FIELDS)))
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    params = [(stamp, stamp, *(getattr(r, f) for f in _INSERT_FIELDS)) for r in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", params)  # noqa: S608
 
 
 def _depth(units: dict[str, UnitSpec], code: str) -> int:
