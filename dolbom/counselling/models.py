@@ -148,6 +148,7 @@ class Inquiry(BaseModel):
 
     class Meta:
         ordering = ["due_at", "pk"]
+        indexes = [models.Index(fields=["status", "region", "due_at"], name="inquiry_queue_idx")]
         verbose_name = _("문의")
         verbose_name_plural = _("문의")
 
@@ -207,6 +208,7 @@ class Callback(BaseModel):
 
     class Meta:
         ordering = ["due_at", "pk"]
+        indexes = [models.Index(fields=["status", "region", "due_at"], name="callback_queue_idx")]
         verbose_name = _("전화 회신")
         verbose_name_plural = _("전화 회신")
         constraints = [

@@ -9,7 +9,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from dolbom.accounts.models import Role, User
@@ -24,13 +24,22 @@ from .sla import working_minutes_between
 
 
 def _scope_q(actor: User, field: str) -> Q | None:
-    """A filter keeping rows whose region code starts with one of the actor's prefixes; None = everywhere."""
+    """A filter keeping rows whose region lies in the actor's scope; None = everywhere.
+
+    The scope's region ids are looked up once (a few hundred at most), so the big tables are filtered on
+    their region foreign key without joining the region table.
+    """
+    from dolbom.regions.models import Region
+
     prefixes = scope_prefixes(actor)
     if prefixes is None:
         return None
     if not prefixes:
         return Q(pk__in=[])
-    return reduce(or_, (Q(**{f"{field}__code__startswith": p}) for p in prefixes))
+    ids = list(
+        Region.objects.filter(reduce(or_, (Q(code__startswith=p) for p in prefixes))).values_list("pk", flat=True)
+    )
+    return Q(**{f"{field}_id__in": ids})
 
 
 def _scoped(qs: QuerySet[Any], actor: User, field: str) -> QuerySet[Any]:
@@ -88,12 +97,12 @@ def queue_inquiries(
     qs = Inquiry.objects.filter(status__in=Inquiry.WAITING).select_related(
         "case", "case__guardian", "case__region", "assigned_to"
     )
-    qs = _scoped(qs, actor, "case__region")
+    qs = _scoped(qs, actor, "region")
     if topic:
         if topic not in Topic.values:
             raise InvalidInput("알 수 없는 주제입니다.", detail={"fields": {"topic": topic}})
         qs = qs.filter(topic=topic)
-    qs = _region_filter(qs, region_code, "case__region")
+    qs = _region_filter(qs, region_code, "region")
     if mine:
         qs = qs.filter(assigned_to=actor)
     if overdue_only:
@@ -114,27 +123,29 @@ def callbacks_due(
     qs = Callback.objects.filter(status=Callback.Status.SCHEDULED).select_related(
         "case", "case__guardian", "case__region", "assigned_to", "inquiry"
     )
-    qs = _scoped(qs, actor, "case__region")
+    qs = _scoped(qs, actor, "region")
     if topic:
         if topic not in Topic.values:
             raise InvalidInput("알 수 없는 주제입니다.", detail={"fields": {"topic": topic}})
         qs = qs.filter(topic=topic)
-    qs = _region_filter(qs, region_code, "case__region")
+    qs = _region_filter(qs, region_code, "region")
     if mine:
         qs = qs.filter(assigned_to=actor)
     return qs.order_by("due_at", "pk")
 
 
 def queue_counts(*, actor: User, at: datetime | None = None) -> dict[str, dict[str, int]]:
-    """Per topic: waiting questions, scheduled callbacks and how many of each are overdue."""
+    """Per topic: waiting questions, scheduled callbacks and how many of each are overdue (counted in SQL)."""
     at = at or timezone.now()
     counts = {t: {"inquiries": 0, "callbacks": 0, "overdue": 0} for t in Topic.values}
-    for topic, due in queue_inquiries(actor=actor, at=at).values_list("topic", "due_at"):
-        counts[topic]["inquiries"] += 1
-        counts[topic]["overdue"] += int(due is not None and due < at)
-    for topic, due in callbacks_due(actor=actor, at=at).values_list("topic", "due_at"):
-        counts[topic]["callbacks"] += 1
-        counts[topic]["overdue"] += int(due < at)
+    overdue = Count("pk", filter=Q(due_at__lt=at))
+    for key, qs in (
+        ("inquiries", queue_inquiries(actor=actor, at=at)),
+        ("callbacks", callbacks_due(actor=actor, at=at)),
+    ):
+        for row in qs.order_by().values("topic").annotate(n=Count("pk"), late=overdue):
+            counts[row["topic"]][key] += row["n"]
+            counts[row["topic"]]["overdue"] += row["late"]
     return counts
 
 

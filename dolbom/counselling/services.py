@@ -196,6 +196,9 @@ def case_for_family(*, guardian: User, actor: Any, region: Region | None = None)
     if region is not None and case.region_id != region.pk and home is not None:
         # The family moved: the case follows them to their new region's agents.
         Case.objects.filter(pk=case.pk).update(region=region)
+        # Open questions and callbacks carry the case's region (the queues filter on it): they move too.
+        case.inquiries.exclude(status=Inquiry.Status.CLOSED).update(region=region)
+        case.callbacks.filter(status=Callback.Status.SCHEDULED).update(region=region)
         case.region = region
     _reopen(case, actor=actor)
     return case

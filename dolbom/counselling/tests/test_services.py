@@ -428,3 +428,17 @@ def test_citizen_data_export_includes_counselling(citizen, family, agent, clock)
     assert data["inquiries"][0]["messages"][0]["body"] == "답변입니다"
     assert data["calls"][0]["notes"] == "통화 메모"
     assert all(h["kind"] != "assignment" for h in data["history"])
+
+
+def test_when_the_family_moves_their_open_items_move_to_the_new_regions_queue(
+    citizen, family, agent, coordinator_gangnam, regions, clock
+):
+    inquiry = ask(citizen, reply_by="callback", window_start=kst(2026, 11, 23, 14), window_end=kst(2026, 11, 23, 16))
+    family.home_region = regions["gangnam"]
+    family.save()
+    ask(citizen, topic="other", question="이사했어요")
+    assert Case.objects.get(guardian=citizen).region == regions["gangnam"]
+    assert not selectors.queue_inquiries(actor=agent).exists()
+    assert not selectors.callbacks_due(actor=agent).exists()
+    assert inquiry.pk in {i.pk for i in selectors.queue_inquiries(actor=coordinator_gangnam)}
+    assert selectors.callbacks_due(actor=coordinator_gangnam).count() == 1
