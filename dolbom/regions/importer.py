@@ -542,22 +542,18 @@ def import_regions(*, path: Path | None = None) -> ImportSummary:
     summary = ImportSummary(notes=notes, population_month=month)
     now = timezone.now()
     with transaction.atomic():
-        existing = {r.code: r for r in Region.objects.all()}
-        ids = {code: r.id for code, r in existing.items()}
+        # Plain tuples, not model instances: on a re-run this comparison is most of the work.
+        existing = {row[1]: row for row in Region.objects.values_list("id", "code", "is_active", *_SCALAR_FIELDS)}
+        ids = {code: row[0] for code, row in existing.items()}
         to_create: list[Region] = []
         to_update: list[Region] = []
         for code, unit in units.items():
             values = _scalar_values(unit)
-            region = existing.get(code)
-            if region is None:
+            row = existing.get(code)
+            if row is None:
                 to_create.append(Region(code=code, **values))  # type: ignore[arg-type]
-                continue
-            changed = [f for f in _SCALAR_FIELDS if getattr(region, f) != values[f]]
-            if changed:
-                for f in changed:
-                    setattr(region, f, values[f])
-                region.updated_at = now
-                to_update.append(region)
+            elif tuple(row[3:]) != tuple(values[f] for f in _SCALAR_FIELDS):
+                to_update.append(Region(id=row[0], code=code, updated_at=now, **values))  # type: ignore[arg-type]
         # New rows go in parents-first (current units before abolished ones, which point at them as successors),
         # so links are set on insert; a per-row UPDATE pass over a whole country is far slower.
         depth = {code: _depth(units, code) for code in units}
@@ -591,7 +587,7 @@ def import_regions(*, path: Path | None = None) -> ImportSummary:
         summary.updated = len(({r.code for r in to_update} | relinked_codes) - created_codes)
         summary.unchanged = len(units) - summary.created - summary.updated
 
-        stale = [code for code, region in existing.items() if code not in units and region.is_active]
+        stale = [code for code, row in existing.items() if code not in units and row[2]]
         if stale:
             # Units no longer in any file (a test row, a unit created by hand): left as they are, but reported.
             notes["파일에 없는 기존 구역(그대로 둠)"] = len(stale)
