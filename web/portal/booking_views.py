@@ -236,6 +236,8 @@ def care_calendar(request: HttpRequest, booking_id: int) -> HttpResponse:
 def care_waitlist_action(request: HttpRequest, entry_id: int, action: str) -> HttpResponse:
     if (refused := _not_citizen(request)) is not None:
         return refused
+    if action not in ("accept", "leave"):
+        return _refuse(request, "요청한 페이지를 찾을 수 없습니다.", 404)
     try:
         if action == "accept":
             services.waitlist_accept(actor=request.user, entry_id=entry_id)  # type: ignore[arg-type]

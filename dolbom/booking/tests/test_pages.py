@@ -167,3 +167,15 @@ def test_waitlist_on_pages_join_offer_accept(client, demo, regions, django_captu
     entry = WaitlistEntry.objects.get(household=citizen.household)
     assert client.post(f"/care/waitlist/{entry.pk}/accept/").status_code == 302
     assert Booking.objects.filter(household=citizen.household, status=Booking.Status.CONFIRMED).exists()
+
+
+def test_bad_input_on_pages_is_never_a_500(client, demo):
+    client.force_login(demo["citizen"])
+    fs = FacilityService.objects.get(service__code="gg-always-daycare")
+    assert client.post(f"/care/book/{fs.pk}/", {"slot": ["x", "-1"], "child": ["abc"]}).status_code == 422
+    assert client.get(f"/care/book/{fs.pk}/?date=2026-99-99").status_code == 200
+    assert client.get("/care/nearest/?service=gg-always-daycare&hour=abc").status_code == 422
+    assert client.get("/care/nearest/?service=nope").status_code == 404
+    assert client.post("/care/waitlist/1/explode/").status_code == 404
+    assert client.get("/care/book/999999/").status_code == 404
+    assert client.get("/care/holds/999999/").status_code == 404
