@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 
 import numpy as np
 from scipy import sparse
@@ -49,15 +50,17 @@ def assign_batch(
     policy: MatchingPolicy | None = None,
     *,
     previous: Mapping[str, str] | None = None,
+    forbidden: AbstractSet[tuple[str, str]] = frozenset(),
     milp_max_edges: int = 8_000,
     exact: bool = False,
     time_limit_s: float = 60.0,
 ) -> BatchResult:
     """Assign every open request it can. `previous` (request id -> caregiver id) from an earlier run makes a
-    re-run (after supply changed) keep earlier choices when nothing better appears."""
+    re-run (after supply changed) keep earlier choices when nothing better appears; `forbidden` (request id,
+    caregiver id) pairs are never proposed (a declined offer)."""
     policy = policy or MatchingPolicy()
     t0 = time.perf_counter()
-    problem = build_problem(requests, caregivers, policy, previous=previous)
+    problem = build_problem(requests, caregivers, policy, previous=previous, forbidden=forbidden)
     t_build = time.perf_counter() - t0
     chosen: list[int] = []  # edge indices
     methods: dict[str, int] = {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -87,8 +88,10 @@ def build_problem(
     policy: MatchingPolicy,
     *,
     previous: Mapping[str, str] | None = None,
+    forbidden: AbstractSet[tuple[str, str]] = frozenset(),
     explain: bool = True,
 ) -> Problem:
+    """`forbidden` holds (request id, caregiver id) pairs never to propose again, e.g. a declined offer."""
     index = caregivers if isinstance(caregivers, GridIndex) else GridIndex(caregivers)
     cgs = index.caregivers
     c_pos = {c.id: k for k, c in enumerate(cgs)}
@@ -105,7 +108,7 @@ def build_problem(
         near = index.candidates(r, policy)
         found = False
         for c in near:
-            if check(c, r, policy, first_only=True):
+            if (r.id, c.id) in forbidden or check(c, r, policy, first_only=True):
                 continue
             d = road_km(c.lat, c.lng, r.lat, r.lng, policy)
             er.append(i)

@@ -1,0 +1,245 @@
+"""Reads for home-visit matching: rows turned into the engine's plain dataclasses, ranked candidates, queue
+position with an estimated wait, fee quotes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Avg, Q, QuerySet
+from django.utils import timezone
+
+from dolbom.matching import engine
+from dolbom.matching.models import AvailabilityException, Caregiver, VisitAssignment, VisitRating, VisitRequest
+
+RATES_FILE = Path(settings.BASE_DIR) / "dolbom" / "benefits" / "eligibility" / "parameters" / "child_care_service.yaml"
+
+
+def _tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _at(day: dt.date, t: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, t, tzinfo=_tz())
+
+
+def age_in_months(birth: dt.date, on: dt.date) -> int:
+    months = (on.year - birth.year) * 12 + (on.month - birth.month)
+    if on.day < birth.day:
+        months -= 1
+    return max(0, months)
+
+
+def caregiver_day_availability(*, caregiver: Caregiver, day: dt.date) -> list[engine.Interval]:
+    """Weekly blocks of that weekday, minus the day's unavailable exceptions, plus its extra blocks."""
+    blocks = [
+        (_at(day, w.start_time), _at(day, w.end_time)) for w in caregiver.weekly.all() if w.weekday == day.weekday()
+    ]
+    excs = [e for e in caregiver.exceptions.all() if e.date == day]
+    for e in excs:
+        if e.kind != AvailabilityException.Kind.UNAVAILABLE:
+            continue
+        if e.start_time is None or e.end_time is None:
+            blocks = []
+            break
+        cut_s, cut_e = _at(day, e.start_time), _at(day, e.end_time)
+        kept = []
+        for s, f in blocks:
+            if f <= cut_s or cut_e <= s:
+                kept.append((s, f))
+                continue
+            if s < cut_s:
+                kept.append((s, cut_s))
+            if cut_e < f:
+                kept.append((cut_e, f))
+        blocks = kept
+    for e in excs:
+        if e.kind == AvailabilityException.Kind.EXTRA and e.start_time is not None and e.end_time is not None:
+            blocks.append((_at(day, e.start_time), _at(day, e.end_time)))
+    return [engine.Interval(s, f) for s, f in sorted(blocks)]
+
+
+def _caregiver_queryset() -> QuerySet[Caregiver]:
+    return Caregiver.objects.filter(is_active=True).prefetch_related(
+        "qualifications", "weekly", "exceptions", "regions_served"
+    )
+
+
+def caregivers_as_engine(
+    *, day: dt.date, caregivers: Iterable[Caregiver] | None = None, exclude_request_ids: Iterable[int] = ()
+) -> list[engine.Caregiver]:
+    """Active caregivers as the engine sees them on `day`: availability, the day's active assignments (other
+    than those of `exclude_request_ids`, which a batch re-run may reassign), ratings by household."""
+    cgs = list(caregivers) if caregivers is not None else list(_caregiver_queryset())
+    ids = [c.pk for c in cgs]
+    start, end = _at(day, dt.time(0)), _at(day + dt.timedelta(days=1), dt.time(0))
+    booked: dict[int, list[engine.Booked]] = defaultdict(list)
+    for a in (
+        VisitAssignment.objects.filter(
+            caregiver_id__in=ids, status__in=VisitAssignment.ACTIVE, starts_at__lt=end, ends_at__gt=start
+        )
+        .exclude(request_id__in=list(exclude_request_ids))
+        .select_related("request")
+    ):
+        booked[a.caregiver_id].append(
+            engine.Booked(a.starts_at, a.ends_at, a.request.lat, a.request.lng, str(a.request_id))
+        )
+    ratings: dict[int, dict[str, float]] = defaultdict(dict)
+    for row in (
+        VisitRating.objects.filter(caregiver_id__in=ids)
+        .values("caregiver_id", "household_id")
+        .annotate(avg=Avg("stars"))
+    ):
+        ratings[row["caregiver_id"]][str(row["household_id"])] = float(row["avg"])
+    since = start - dt.timedelta(days=28)
+    workload: dict[int, float] = defaultdict(float)
+    for a in VisitAssignment.objects.filter(
+        caregiver_id__in=ids,
+        status__in=[VisitAssignment.Status.ACCEPTED, VisitAssignment.Status.COMPLETED],
+        starts_at__gte=since,
+        starts_at__lt=start,
+    ).only("caregiver_id", "starts_at", "ends_at"):
+        workload[a.caregiver_id] += (a.ends_at - a.starts_at).total_seconds() / 3600
+    out = []
+    for c in cgs:
+        out.append(
+            engine.Caregiver(
+                id=str(c.pk),
+                lat=c.home_lat,
+                lng=c.home_lng,
+                regions=frozenset(r.code[:5] for r in c.regions_served.all()),
+                qualifications=tuple(engine.Qualification(q.code, q.expires_on) for q in c.qualifications.all()),
+                background_check_expires=c.background_check_expires,
+                languages=frozenset(c.languages or ["ko"]),
+                min_child_age_months=c.min_child_age_months,
+                max_child_age_months=c.max_child_age_months,
+                max_children=c.max_children,
+                availability=tuple(caregiver_day_availability(caregiver=c, day=day)),
+                assignments=tuple(booked.get(c.pk, ())),
+                recent_workload_hours=round(workload.get(c.pk, 0.0), 2),
+                ratings=ratings.get(c.pk, {}),
+            )
+        )
+    return out
+
+
+def request_as_engine(*, request: VisitRequest) -> engine.Request:
+    on = timezone.localtime(request.starts_at, _tz()).date()
+    ages = tuple(sorted(age_in_months(c.birth_date, on) for c in request.children.all() if c.birth_date))
+    return engine.Request(
+        id=str(request.pk),
+        family_id=str(request.household_id),
+        lat=request.lat,
+        lng=request.lng,
+        region_code=request.region.code,
+        start=request.starts_at,
+        end=request.ends_at,
+        children_ages_months=ages or (0,),
+        needs=frozenset(request.needs or []),
+        language=request.language or None,
+        created_at=request.created_at,
+        urgency=request.urgency,
+        service=request.service,
+    )
+
+
+def open_requests_for_day(*, day: dt.date, region_prefix: str = "") -> QuerySet[VisitRequest]:
+    start, end = _at(day, dt.time(0)), _at(day + dt.timedelta(days=1), dt.time(0))
+    qs = VisitRequest.objects.filter(
+        status__in=[VisitRequest.Status.OPEN, VisitRequest.Status.PROPOSED], starts_at__gte=start, starts_at__lt=end
+    )
+    if region_prefix:
+        qs = qs.filter(region__code__startswith=region_prefix)
+    return qs.select_related("region").prefetch_related("children").order_by("created_at", "id")
+
+
+@dataclass(frozen=True)
+class CandidateView:
+    caregiver: Caregiver
+    candidate: engine.Candidate
+
+
+def visit_candidates(
+    *, request: VisitRequest, limit: int = 10, policy: engine.MatchingPolicy | None = None
+) -> tuple[list[CandidateView], dict[str, list[str]]]:
+    """Ranked caregivers for one request (for a coordinator to confirm, or to offer in turn) and why the
+    others are not offered."""
+    policy = policy or engine.MatchingPolicy()
+    day = timezone.localtime(request.starts_at, _tz()).date()
+    sgg = request.region.code[:5]
+    rows = list(_caregiver_queryset().filter(regions_served__code__startswith=sgg).distinct())
+    cgs = caregivers_as_engine(day=day, caregivers=rows, exclude_request_ids=[request.pk])
+    req = request_as_engine(request=request)
+    ranked = engine.rank_candidates(req, cgs, policy, limit=limit)
+    by_id = {str(c.pk): c for c in rows}
+    rejected = engine.explain_rejections(req, cgs, policy)
+    return [CandidateView(by_id[c.caregiver_id], c) for c in ranked], rejected
+
+
+@dataclass(frozen=True)
+class QueueStatus:
+    position: int | None  # None when the request is no longer waiting
+    wait: engine.WaitEstimate | None
+
+
+def visit_queue_status(*, request: VisitRequest, now: dt.datetime | None = None) -> QueueStatus:
+    """Position among open requests of the same 시군구 (urgent first, then first come) and an estimated wait
+    from the caregiver-hours still free there today and the recent fill rate."""
+    if request.status != VisitRequest.Status.OPEN:
+        return QueueStatus(None, None)
+    now = now or timezone.now()
+    sgg = request.region.code[:5]
+    waiting = list(
+        VisitRequest.objects.filter(status=VisitRequest.Status.OPEN, region__code__startswith=sgg)
+        .order_by("-urgency", "created_at", "id")
+        .values_list("id", flat=True)
+    )
+    position = waiting.index(request.pk) + 1
+    day = timezone.localtime(now, _tz()).date()
+    rows = list(_caregiver_queryset().filter(regions_served__code__startswith=sgg).distinct())
+    free_hours = 0.0
+    for c in caregivers_as_engine(day=day, caregivers=rows):
+        for iv in c.availability:
+            s = max(iv.start, now)
+            if iv.end > s:
+                free_hours += (iv.end - s).total_seconds() / 3600
+        free_hours -= sum((b.end - b.start).total_seconds() / 3600 for b in c.assignments if b.end > now)
+    recent = VisitRequest.objects.filter(region__code__startswith=sgg, starts_at__gte=now - dt.timedelta(days=30))
+    decided = recent.filter(~Q(status__in=[VisitRequest.Status.OPEN, VisitRequest.Status.PROPOSED]))
+    filled = decided.filter(status__in=[VisitRequest.Status.ASSIGNED, VisitRequest.Status.DONE]).count()
+    total = decided.exclude(status=VisitRequest.Status.CANCELLED).count()
+    fill_rate = filled / total if total else None
+    hours_left = max(1.0, 24 - (now.astimezone(_tz()).hour + now.astimezone(_tz()).minute / 60))
+    wait = engine.estimate_wait(position, len(waiting), max(0.0, free_hours), fill_rate, horizon_hours=hours_left)
+    return QueueStatus(position, wait)
+
+
+def hourly_rate_on(day: dt.date) -> int:
+    """아이돌봄서비스 시간당 이용요금 in force on `day`, from the benefits rules data."""
+    from dolbom.benefits.eligibility.parameters import load_parameter_file
+
+    return int(load_parameter_file(RATES_FILE)["hourly_rate"].at(day))
+
+
+def visit_fee_quote(
+    *, request: VisitRequest, income_tier: str | None, tier_shares: dict[str, float] | None = None
+) -> engine.FeeQuote:
+    import holidays as holiday_calendar
+
+    start = timezone.localtime(request.starts_at, _tz())
+    end = timezone.localtime(request.ends_at, _tz())
+    days = {start.date() + dt.timedelta(days=k) for k in range((end.date() - start.date()).days + 1)}
+    kr = holiday_calendar.country_holidays("KR", years=sorted({d.year for d in days}))
+    return engine.fee_quote(
+        start.replace(tzinfo=None),
+        end.replace(tzinfo=None),
+        hourly_rate_on(start.date()),
+        {d for d in days if d in kr},
+        income_tier,
+        tier_shares or {},
+    )

@@ -1,0 +1,108 @@
+"""Rows as the engine sees them, candidates, queue position with an estimated wait, fee quotes."""
+
+import datetime as dt
+
+import pytest
+
+from dolbom.matching.models import AvailabilityException, VisitRating
+from dolbom.matching.selectors import (
+    age_in_months,
+    caregiver_day_availability,
+    caregivers_as_engine,
+    hourly_rate_on,
+    request_as_engine,
+    visit_candidates,
+    visit_fee_quote,
+    visit_queue_status,
+)
+
+from .test_services import DAY, at, household, make_caregiver, make_request  # noqa: F401  (fixture)
+
+
+def test_age_in_months():
+    assert age_in_months(dt.date(2025, 5, 10), dt.date(2026, 5, 9)) == 11
+    assert age_in_months(dt.date(2025, 5, 10), dt.date(2026, 5, 10)) == 12
+    assert age_in_months(dt.date(2026, 5, 10), dt.date(2026, 1, 1)) == 0
+
+
+def test_weekly_availability_with_exceptions(regions):
+    c = make_caregiver(regions)  # Tuesdays 07–21
+    assert [(i.start.hour, i.end.hour) for i in caregiver_day_availability(caregiver=c, day=DAY)] == [(7, 21)]
+    AvailabilityException.objects.create(caregiver=c, date=DAY, start_time=dt.time(12), end_time=dt.time(14))
+    AvailabilityException.objects.create(
+        caregiver=c, date=DAY, kind="extra", start_time=dt.time(21), end_time=dt.time(23)
+    )
+    got = [(i.start.hour, i.end.hour) for i in caregiver_day_availability(caregiver=c, day=DAY)]
+    assert got == [(7, 12), (14, 21), (21, 23)]
+    other_day = DAY + dt.timedelta(days=1)
+    assert caregiver_day_availability(caregiver=c, day=other_day) == []
+    AvailabilityException.objects.create(caregiver=c, date=DAY)  # the whole day off
+    assert [(i.start.hour, i.end.hour) for i in caregiver_day_availability(caregiver=c, day=DAY)] == [(21, 23)]
+
+
+def test_rows_become_engine_data(household, regions, citizen):  # noqa: F811
+    c = make_caregiver(regions)
+    req = make_request(household, regions, citizen)
+    VisitRating.objects.create(request=req, caregiver=c, household=household, stars=5)
+    [ec] = caregivers_as_engine(day=DAY)
+    assert ec.regions == frozenset({"41111"}) and ec.ratings == {str(household.pk): 5.0}
+    assert {q.code for q in ec.qualifications} == {"first_aid", "infant_care"}
+    er = request_as_engine(request=req)
+    assert er.region_code == "4111100000" and er.children_ages_months == (age_in_months(dt.date(2025, 5, 1), DAY),)
+
+
+def test_candidates_ranked_with_reasons_for_the_others(household, regions, citizen):  # noqa: F811
+    near = make_caregiver(regions, "가", km_north=0.5)
+    far = make_caregiver(regions, "나", km_north=4)
+    expired = make_caregiver(regions, "다", km_north=0.2, check_expires=DAY - dt.timedelta(days=3))
+    req = make_request(household, regions, citizen)
+    ranked, rejected = visit_candidates(request=req)
+    assert [v.caregiver.pk for v in ranked] == [near.pk, far.pk]
+    assert rejected == {str(expired.pk): [f"신원조회 만료 {DAY - dt.timedelta(days=3)}"]}
+
+
+def test_queue_position_and_wait_shrink_with_supply(household, regions, citizen):  # noqa: F811
+    now = at(8)
+    r1 = make_request(household, regions, citizen, start=9, end=12)
+    r2 = make_request(household, regions, citizen, start=10, end=12)
+    make_caregiver(regions, "가")
+    s1 = visit_queue_status(request=r2, now=now)
+    assert s1.position == 2 and s1.wait is not None and s1.wait.minutes is not None
+    for k in range(4):
+        make_caregiver(regions, f"추가{k}")
+    s2 = visit_queue_status(request=r2, now=now)
+    assert s2.position == 2 and s2.wait is not None and s2.wait.minutes is not None
+    assert s2.wait.minutes < s1.wait.minutes
+    assert visit_queue_status(request=r1, now=now).position == 1
+
+
+def test_fee_quote_uses_the_dated_rate_and_real_holidays(household, regions, citizen):  # noqa: F811
+    assert hourly_rate_on(dt.date(2025, 6, 1)) == 12_180
+    assert hourly_rate_on(dt.date(2026, 6, 1)) == 12_790
+    req = make_request(household, regions, citizen, start=20, end=23)
+    q = visit_fee_quote(request=req, income_tier=None)
+    rate = hourly_rate_on(DAY)
+    assert q.total == round(rate * 2 + rate * 1.5)
+    assert q.government_share == 0 and q.notes[0].startswith("소득유형 미확인")
+    q2 = visit_fee_quote(request=req, income_tier="가형", tier_shares={"가형": 0.85})
+    assert q2.government_share == round(q2.total * 0.85)
+
+
+@pytest.mark.parametrize("day", [dt.date(2031, 1, 1)])
+def test_new_year_is_a_holiday_in_fee_quotes(household, regions, citizen, day):  # noqa: F811
+    from dolbom.matching.services import visit_request_create
+
+    req = visit_request_create(
+        household=household,
+        children=list(household.children.filter(name="첫째")),
+        service="hourly",
+        region=regions["jangan"],
+        address="수원시",
+        lat=37.3,
+        lng=127.0,
+        starts_at=at(10, day),
+        ends_at=at(12, day),
+        actor=citizen,
+    )
+    q = visit_fee_quote(request=req, income_tier=None)
+    assert q.total == round(hourly_rate_on(day) * 2 * 1.5)
