@@ -142,7 +142,8 @@ class RegionResolver:
 
     def from_address(self, address: str, sido: str | None = None) -> Region | None:
         """Find the unit a Korean address lies in: the 읍면동 when the address names one (after the 시군구, or
-        in the parentheses of a road address), else the 시군구 (or 시도). None when no 시군구 is recognised.
+        in the parentheses of a road address), else the 시군구, else the 시도 when only that is recognised.
+        None when the address names no unit at all.
 
         `sido` helps when the address leaves it out ("마포구 월드컵북로 416") or uses a 시군구 name found in
         several 시도. Examples: "서울특별시 마포구 월드컵북로 416 2층(상암동, LGU+상암사옥)" → 서울특별시 마포구
@@ -158,11 +159,19 @@ class RegionResolver:
         attempts = [tokens]
         if sido and norm_key(sido) and not norm_key(tokens[0]).startswith(norm_key(sido)[:2]):
             attempts.insert(0, [sido, *tokens])
+        # With and without the given 시도: the more specific answer wins (a portal row may say 시도
+        # "전남광주통합특별시" and address "광주광역시 광산구 ...").
+        rank: dict[str, int] = {Region.Level.EUPMYEONDONG: 3, Region.Level.SIGUNGU: 2, Region.Level.SIDO: 1}
+        best: Region | None = None
         for attempt in attempts:
             found = self._address_unit(attempt, hints)
-            if found is not None:
-                return found
-        return None
+            if found is not None and (best is None or self._rank(found, rank) > self._rank(best, rank)):
+                best = found
+        return best
+
+    @staticmethod
+    def _rank(region: Region, rank: dict[str, int]) -> int:
+        return 0 if region.covers else rank.get(region.level, 0)
 
     def search_prefix(self, query: str, *, limit: int = 20) -> list[Region]:
         """Current units whose name, or a tail of their full name, starts with `query` (spacing ignored;

@@ -134,6 +134,9 @@ def test_abolished_code_without_successor_says_so(real_regions):
         ("강원도 춘천시 중앙로 1", None, "5111000000"),
         ("경기 수원시 장안구 파장로 1 (파장동)", None, "4111112900"),
         ("서울특별시 종로구 종로1가 1", None, "1111012600"),
+        ("광주광역시 광산구 첨단중앙로 1", "전남광주통합특별시", "2920000000"),
+        ("경기도 가평군 가평읍 읍내리 123", None, "4182025000"),
+        ("경기도 성남시분당구 판교역로 235 (삼평동)", None, "4113510900"),
     ],
 )
 def test_from_address(real_regions, address, sido, code):
