@@ -147,8 +147,15 @@ class Rule:
         )
 
 
-def _all_values(param: Parameter) -> list[Any]:
-    return [v for v in param.values if v is not None]
+def _all_values(param: Parameter, since: date | None = None) -> list[Any]:
+    """The values in force from `since` on (all values when `since` is None), without gaps (None)."""
+    start = 0
+    if since is not None:
+        try:
+            start = param._index(since)
+        except NotInForce:
+            start = 0
+    return [v for v in param.values[start:] if v is not None]
 
 
 def _child_marks(hh: Household, months: Iterable[int]) -> list[Mark]:
@@ -198,11 +205,11 @@ class PerChildRule(Rule):
     ) -> ChildResult:
         raise NotImplementedError
 
-    def child_months(self) -> list[int]:
+    def child_months(self, since: date | None = None) -> list[int]:
         return []
 
     def marks(self, hh: Household) -> list[Mark]:
-        return _child_marks(hh, self.child_months())
+        return _child_marks(hh, self.child_months(hh.as_of))
 
     def child(
         self,
@@ -260,7 +267,7 @@ class PerChildRule(Rule):
 class ParentBenefit(PerChildRule):
     """부모급여: 0–11 months and 12–23 months, a monthly amount by age band."""
 
-    def child_months(self) -> list[int]:
+    def child_months(self, since: date | None = None) -> list[int]:
         return [12, 24]
 
     def decide_child(self, index, child, order, order_told, hh, ctx):
@@ -284,8 +291,8 @@ class ParentBenefit(PerChildRule):
 class ChildAllowance(PerChildRule):
     """아동수당: every child under the age limit in force, no income test; 2026 top-up outside the capital area."""
 
-    def child_months(self) -> list[int]:
-        return _all_values(self.params["age_limit_months"])
+    def child_months(self, since: date | None = None) -> list[int]:
+        return _all_values(self.params["age_limit_months"], since)
 
     def decide_child(self, index, child, order, order_told, hh, ctx):
         m = months_between(child.birth_date, hh.as_of)
@@ -320,8 +327,8 @@ class FirstMeetingVoucher(PerChildRule):
     expecting_note = "출생 후 1년 안에 신청할 수 있습니다."
     needs_birth_order = True
 
-    def child_months(self) -> list[int]:
-        return _all_values(self.params["apply_within_months"])
+    def child_months(self, since: date | None = None) -> list[int]:
+        return _all_values(self.params["apply_within_months"], since)
 
     def decide_child(self, index, child, order, order_told, hh, ctx):
         m = months_between(child.birth_date, hh.as_of)
@@ -436,7 +443,9 @@ class ChildCareService(Rule):
 
     def marks(self, hh):
         p = self.params
-        return _child_marks(hh, [*_all_values(p["min_age_months"]), *_all_values(p["max_age_months"])])
+        return _child_marks(
+            hh, [*_all_values(p["min_age_months"], hh.as_of), *_all_values(p["max_age_months"], hh.as_of)]
+        )
 
     def decide(self, hh, ctx):
         if not hh.children_told:
@@ -478,8 +487,8 @@ class ChildCareService(Rule):
 class HomeCareAllowance(PerChildRule):
     """가정양육수당: children 24–86 months cared for at home (not at 어린이집 or 유치원)."""
 
-    def child_months(self) -> list[int]:
-        return [*_all_values(self.params["min_age_months"]), *_all_values(self.params["max_age_months"])]
+    def child_months(self, since: date | None = None) -> list[int]:
+        return [*_all_values(self.params["min_age_months"], since), *_all_values(self.params["max_age_months"], since)]
 
     def decide_child(self, index, child, order, order_told, hh, ctx):
         m = months_between(child.birth_date, hh.as_of)
@@ -520,8 +529,8 @@ class HomeCareAllowance(PerChildRule):
 class ChildcareFee(PerChildRule):
     """영유아 보육료: free childcare for children 0–5 at 어린이집, paid to the centre as a voucher."""
 
-    def child_months(self) -> list[int]:
-        return _all_values(self.params["max_age_months"])
+    def child_months(self, since: date | None = None) -> list[int]:
+        return _all_values(self.params["max_age_months"], since)
 
     def decide_child(self, index, child, order, order_told, hh, ctx):
         m = months_between(child.birth_date, hh.as_of)
@@ -559,7 +568,7 @@ class ParentalLeaveBenefit(Rule):
     """육아휴직급여: an insured employee on parental leave, capped monthly amounts by leave month."""
 
     def marks(self, hh):
-        return _child_marks(hh, _all_values(self.params["child_max_age_months"]))
+        return _child_marks(hh, _all_values(self.params["child_max_age_months"], hh.as_of))
 
     def decide(self, hh, ctx):
         if not hh.parents:
@@ -658,8 +667,8 @@ class DaycarePriority(Rule):
 class ChildAgeCash(PerChildRule):
     """A cash amount per child inside an age range (광주 육아수당, 광주 출산축하금). Config: per."""
 
-    def child_months(self) -> list[int]:
-        return [*_all_values(self.params["min_age_months"]), *_all_values(self.params["max_age_months"])]
+    def child_months(self, since: date | None = None) -> list[int]:
+        return [*_all_values(self.params["min_age_months"], since), *_all_values(self.params["max_age_months"], since)]
 
     def decide_child(self, index, child, order, order_told, hh, ctx):
         m = months_between(child.birth_date, hh.as_of)
@@ -703,7 +712,9 @@ class AgeRangeService(Rule):
 
     def marks(self, hh):
         p = self.params
-        return _child_marks(hh, [*_all_values(p["min_age_months"]), *_all_values(p["max_age_months"])])
+        return _child_marks(
+            hh, [*_all_values(p["min_age_months"], hh.as_of), *_all_values(p["max_age_months"], hh.as_of)]
+        )
 
     def decide(self, hh, ctx):
         if not hh.children_told:
