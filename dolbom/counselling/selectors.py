@@ -149,6 +149,15 @@ def queue_counts(*, actor: User, at: datetime | None = None) -> dict[str, dict[s
     return counts
 
 
+def agents_for_case(*, actor: User, case: Case) -> list[User]:
+    """Coordinators whose scope covers the case: whom it can be assigned to."""
+    from dolbom.core.permissions import region_in_scope
+
+    require_agent(actor)
+    agents = User.objects.filter(role=Role.COORDINATOR, is_active=True).select_related("scope_region")
+    return [a for a in agents.order_by("first_name", "pk") if region_in_scope(a, case.region_code)]
+
+
 def cases_open(*, actor: User, limit: int = 50) -> QuerySet[Case]:
     require_agent(actor)
     qs = Case.objects.filter(status=Case.Status.OPEN).select_related("guardian", "region", "assigned_to")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("counsel/cases/<int:case_id>/act/facilities/", views.act_facilities, name="act_facilities"),
     path("counsel/cases/<int:case_id>/act/home-visit/", views.act_home_visit_record, name="act_home_visit"),
     path("counsel/cases/<int:case_id>/close/", views.case_close, name="case_close"),
+    path("counsel/cases/<int:case_id>/assign/", views.case_assign, name="case_assign"),
     path("counsel/inquiries/<int:inquiry_id>/assign/", views.inquiry_assign, name="inquiry_assign"),
     path("counsel/inquiries/<int:inquiry_id>/reply/", views.inquiry_reply, name="inquiry_reply"),
     path("counsel/callbacks/<int:callback_id>/take/", views.callback_take, name="callback_take"),

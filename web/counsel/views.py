@@ -284,6 +284,7 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "benefits_form": forms.BenefitsForm(),
         "close_form": forms.CloseForm(),
         "home_visit_form": forms.HomeVisitRecordForm(),
+        "agents": selectors.agents_for_case(actor=actor, case=case),  # type: ignore[arg-type]
         "reply_form": forms.ReplyForm(),
         "offered": offered,
         "book_fs": fs_id,
@@ -386,6 +387,19 @@ def call_new(request: HttpRequest) -> HttpResponse:
             return redirect("counsel:case", case_id=call.case_id)
     context = {"form": form, "matches": matches, "error": error, "phone": phone, "name": name}
     return render(request, "counsel/call_new.html", context, status=status)
+
+
+@agent_page
+@require_POST
+def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
+    def run() -> str:
+        raw = request.POST.get("assignee_id", "")
+        if not raw.isdigit():
+            raise InvalidInput("담당 상담원을 고르세요.", detail={"fields": {"assignee_id": "필수"}})
+        case = services.case_assign(actor=request.user, case_id=case_id, assignee_id=int(raw))  # type: ignore[arg-type]
+        return f"담당 상담원을 {case.assigned_to.display_name}(으)로 정했습니다."  # type: ignore[union-attr]
+
+    return _case_action(request, case_id, run)
 
 
 @agent_page

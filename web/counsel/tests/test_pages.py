@@ -191,3 +191,21 @@ def test_citizen_closes_their_own_inquiry_only(client, citizen, family, other_ci
     inquiry.refresh_from_db()
     assert inquiry.status == "closed"
     assert client.post(f"/my/inquiries/{inquiry.pk}/close/").status_code == 409
+
+
+def test_agent_assigns_the_case_to_a_colleague_in_scope(
+    client, citizen, family, agent, regions, coordinator_gangnam, clock
+):
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(
+        username="coord-gg", role="coordinator", scope_region=regions["gyeonggi"], first_name="도코디"
+    )
+    case = services.case_for_family(guardian=citizen, actor=agent)
+    client.force_login(agent)
+    page = client.get(f"/counsel/cases/{case.pk}/").content.decode()
+    assert "도코디" in page and coordinator_gangnam.display_name + " (강남구)" not in page
+    assert client.post(f"/counsel/cases/{case.pk}/assign/", {"assignee_id": coordinator_gangnam.pk}).status_code == 422
+    assert client.post(f"/counsel/cases/{case.pk}/assign/", {"assignee_id": colleague.pk}).status_code == 302
+    case.refresh_from_db()
+    assert case.assigned_to == colleague
