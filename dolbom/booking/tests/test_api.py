@@ -257,3 +257,33 @@ def test_nearest_with_a_place(frozen, api_client, fs_always, services, facility_
     assert [r["facility_id"] for r in found] == [facility_y.pk]  # facility X is full at 19:00
     assert len(found[0]["slot_ids"]) == 2
     assert api_client.get(url.replace("gg-always-daycare", "nope")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("get", "/api/v1/care/slots?facility=abc&service=gg-always-daycare&date=2026-11-23", None),
+        ("get", "/api/v1/care/slots?facility=1&service=gg-always-daycare&date=23-11-2026", None),
+        ("post", "/api/v1/care/bookings", {"slot_ids": ["a"], "child_ids": [1]}),
+        ("post", "/api/v1/care/bookings", {"slot_ids": [1], "child_ids": []}),
+        ("post", "/api/v1/care/bookings", {"slot_ids": list(range(400)), "child_ids": [1]}),
+        ("post", "/api/v1/care/bookings", "not json"),
+        ("post", "/api/v1/care/bookings/999999/cancel", None),
+        ("patch", "/api/v1/care/slots/1", {"capacity": -1}),
+        ("patch", "/api/v1/care/slots/1", {"capacity": 1000}),
+        ("post", "/api/v1/care/holds/999999/confirm", {}),
+        ("post", "/api/v1/care/waitlist/999999/accept", None),
+        ("get", "/api/v1/care/bookings/999999/calendar.ics", None),
+    ],
+)
+def test_bad_api_input_is_a_4xx_with_the_error_shape(
+    frozen, api_client, fs_always, citizen, auth_header, method, url, body
+):
+    if method == "get":
+        response = api_client.get(url, **auth_header(citizen))
+    else:
+        data = body if isinstance(body, str) else json.dumps(body or {})
+        response = getattr(api_client, method)(url, data=data, content_type="application/json", **auth_header(citizen))
+    assert 400 <= response.status_code < 500, response.content
+    assert {"code", "message", "detail"} <= set(response.json())
+    assert Booking.objects.count() == 0
