@@ -61,6 +61,23 @@ def region_get(*, code: str) -> Region:
 
 
 def region_latest_population(*, region: Region) -> RegionPopulation | None:
+    """The latest 주민등록 인구 row of a unit (시도, 시군구 and 행정동 carry one; 법정동 only when the code is
+    shared with a 행정동). For the merged 전남광주통합특별시, an unsaved row summing the 시도 it covers."""
+    if region.covers:
+        rows = [
+            row
+            for row in (
+                RegionPopulation.objects.filter(region__code=code + "00000000").order_by("-as_of").first()
+                for code in region.covered_sido_codes
+            )
+            if row is not None
+        ]
+        if not rows:
+            return None
+        fields = ("total", "age_0", "age_1", "age_2", "age_3", "age_4", "age_5")
+        return RegionPopulation(
+            region=region, as_of=min(r.as_of for r in rows), **{f: sum(getattr(r, f) for r in rows) for f in fields}
+        )
     return region.populations.order_by("-as_of").first()
 
 

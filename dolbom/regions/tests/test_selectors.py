@@ -4,7 +4,13 @@ from dolbom.core.errors import InvalidInput, NotFound
 from dolbom.core.permissions import region_in_scope
 from dolbom.regions.importer import MERGED_CODE
 from dolbom.regions.models import Region
-from dolbom.regions.selectors import region_descendant_codes, region_get, region_scope_prefixes, region_search
+from dolbom.regions.selectors import (
+    region_descendant_codes,
+    region_get,
+    region_latest_population,
+    region_scope_prefixes,
+    region_search,
+)
 from tests.factories import UserFactory
 
 
@@ -108,3 +114,14 @@ def test_region_get(real_regions):
 )
 def test_search_understands_spacing_and_old_sido_names_while_typing(real_regions, q, expected):
     assert region_search(q=q, limit=5)[0].full_name == expected
+
+
+def test_population_of_units_and_of_the_merged_unit(real_regions):
+    gwangju = region_latest_population(region=Region.objects.get(code="2900000000"))
+    jeonnam = region_latest_population(region=Region.objects.get(code="4600000000"))
+    merged = region_latest_population(region=Region.objects.get(code=MERGED_CODE))
+    assert gwangju and jeonnam and merged
+    assert merged.total_0to5 == gwangju.total_0to5 + jeonnam.total_0to5
+    assert gwangju.total == 1_385_460
+    hwaseong_gu = [region_latest_population(region=Region.objects.get(code=c)) for c in ("4159100000", "4159700000")]
+    assert all(p is not None and p.total_0to5 > 0 for p in hwaseong_gu)
