@@ -282,12 +282,16 @@ def solve_milp(problem: Problem, edges: np.ndarray, *, time_limit_s: float = 60.
     return [int(e) for e in edges[np.flatnonzero(res.x > 0.5)]], res.status == 0
 
 
-def solve_lp_round(problem: Problem, edges: np.ndarray) -> tuple[list[int], int] | None:
-    """Large components: solve the linear relaxation of the same program (mostly integral in practice), take
-    its edges in order of LP value then cost while they fit, then repair and improve (see `_repair`,
-    `_improve`). Returns (chosen edges, an upper bound on the fills any solution can reach), or None when
-    the LP solver fails. The bound follows from the objective: M·F − C ≤ LP value with 0 ≤ C < M, so an
-    integer solution fills at most ceil(LP fills)."""
+def solve_lp_round(
+    problem: Problem, edges: np.ndarray, *, residual_time_limit_s: float = 20.0
+) -> tuple[list[int], int] | None:
+    """Large components: solve the linear relaxation of the same program, which is integral for most edges in
+    practice; keep the edges the LP sets to 1 (they are mutually compatible, since every conflict is a row
+    of the program), then solve what is left — the requests not yet covered, with the caregivers' remaining
+    room — exactly as a small MILP; finally repair and improve (see `_repair`, `_improve`). Returns (chosen
+    edges, an upper bound on the fills any solution can reach), or None when the LP solver fails. The bound
+    follows from the objective: M·F − C ≤ LP value with 0 ≤ C < M, so an integer solution fills at most
+    ceil(LP fills)."""
     n = edges.size
     if n == 0:
         return [], 0
@@ -298,17 +302,29 @@ def solve_lp_round(problem: Problem, edges: np.ndarray) -> tuple[list[int], int]
         return None
     x = res.x
     bound = int(np.ceil(float(x.sum()) - 1e-6))
-    keep = np.flatnonzero(x > 1e-6)
-    order = keep[np.lexsort((edges[keep], problem.edge_cost[edges[keep]], -np.round(x[keep], 6)))]
     by_r = _edges_by_request(problem, edges)
     sched = _Schedules(problem)
     assigned: dict[int, int] = {}
-    for pos in order.tolist():
+    for pos in np.flatnonzero(x > 1 - 1e-6).tolist():
         e = int(edges[pos])
         r, c = int(problem.edge_r[e]), int(problem.edge_c[e])
         if r not in assigned and sched.fits(c, r):
             assigned[r] = e
             sched.add(c, r)
+    residual = np.asarray(
+        [e for r, es in by_r.items() if r not in assigned for e in es if sched.fits(int(problem.edge_c[e]), r)],
+        dtype=np.int64,
+    )
+    if residual.size:
+        sol, _ok = solve_milp(problem, residual, time_limit_s=residual_time_limit_s)
+        if not sol:  # the residual MILP found nothing in time: take the LP's order instead
+            keep = np.flatnonzero(x > 1e-6)
+            sol = [int(edges[p]) for p in keep[np.lexsort((edges[keep], -np.round(x[keep], 6)))]]
+        for e in sol:
+            r, c = int(problem.edge_r[e]), int(problem.edge_c[e])
+            if r not in assigned and sched.fits(c, r):
+                assigned[r] = e
+                sched.add(c, r)
     _repair(problem, by_r, sched, assigned)
     _improve(problem, by_r, sched, assigned)
     return sorted(assigned.values()), bound
