@@ -389,3 +389,19 @@ def test_periodic_advance_moves_a_lapsed_offer_on(frozen, fs_always, regions):
     e1.refresh_from_db()
     e2.refresh_from_db()
     assert (e1.status, e2.status) == (WaitlistEntry.Status.LAPSED, WaitlistEntry.Status.OFFERED)
+
+
+def test_coordinator_books_for_a_family_in_scope_only(
+    frozen, fs_always, household, kids, coordinator_suwon, coordinator_gangnam, provider_x
+):
+    ids = slot_ids(fs_always, at(DAY, 18), 1)
+    with pytest.raises(NotFound):
+        booking_create(actor=coordinator_gangnam, slot_ids=ids, child_ids=[kids["four"].pk], household_id=household.pk)
+    with pytest.raises(PermissionDenied):
+        booking_create(actor=provider_x, slot_ids=ids, child_ids=[kids["four"].pk], household_id=household.pk)
+    booking = booking_create(
+        actor=coordinator_suwon, slot_ids=ids, child_ids=[kids["four"].pk], household_id=household.pk
+    )
+    assert booking.created_by == coordinator_suwon and booking.household == household
+    entry = AuditEntry.objects.get(action="booking.create", object_id=str(booking.pk))
+    assert entry.actor == coordinator_suwon and entry.acting_for == household.guardian
