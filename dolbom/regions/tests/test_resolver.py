@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dolbom.core.errors import InvalidInput
 from dolbom.regions.importer import MERGED_CODE
@@ -197,3 +199,22 @@ def test_shared_resolver_sees_new_rows(regions):
         sgg_code="41119", parent=regions["suwon"],
     )  # fmt: skip
     assert region_resolve(query="수원시 시험새구").code == "4111900000"
+
+
+_korean_ish = st.text(
+    alphabet=st.sampled_from([*"서울특별시강남구중동읍면리가도광역전남북통합 ()-,0123456789", "\x00", "\u200b", "%"]),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(st.text(max_size=60), _korean_ish))
+def test_any_input_gives_a_current_region_or_an_input_error(real_regions, text):
+    try:
+        region = real_regions.resolve(text)
+    except InvalidInput as error:
+        assert error.status == 422 and error.code in {"unknown_region", "ambiguous_region", "abolished_region"}
+    else:
+        assert region.is_active
+    found = real_regions.from_address(text, sido=text[:5] or None)
+    assert found is None or found.is_active
