@@ -69,6 +69,8 @@ def my_inquiries(request: HttpRequest) -> HttpResponse:
     _require_citizen(request)
     user: User = request.user  # type: ignore[assignment]
     form = forms.CitizenAskForm(request.POST or None)
+    if Household.objects.filter(guardian=user, home_region__isnull=False).exists():
+        del form.fields["region_code"]  # the family's home region is used
     status = 200
     if request.method == "POST":
         try:
@@ -82,7 +84,7 @@ def my_inquiries(request: HttpRequest) -> HttpResponse:
                 reply_by=data["reply_by"],
                 window_start=data["window_start"],
                 window_end=data["window_end"],
-                region_code=data["region_code"] or None,
+                region_code=data.get("region_code") or None,
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)

@@ -209,3 +209,12 @@ def test_agent_assigns_the_case_to_a_colleague_in_scope(
     assert client.post(f"/counsel/cases/{case.pk}/assign/", {"assignee_id": colleague.pk}).status_code == 302
     case.refresh_from_db()
     assert case.assigned_to == colleague
+
+
+def test_citizen_without_a_home_region_names_one_when_asking(client, citizen, regions, clock):
+    client.force_login(citizen)
+    assert "사는 지역" in client.get("/my/inquiries/").content.decode()
+    form = {"topic": "other", "question": "문의", "reply_by": "message"}
+    assert client.post("/my/inquiries/", form).status_code == 422
+    assert client.post("/my/inquiries/", {**form, "region_code": "4111000000"}).status_code == 302
+    assert Case.objects.get().region == regions["suwon"]
