@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
-from .boundaries import boundaries_geojson
+from .boundaries import boundaries_payload
 from .models import Region
 from .schemas import BoundaryQuery, RegionDetailOut, RegionOut, RegionQuery, ResolveQuery
 from .selectors import region_get, region_latest_population, region_search
@@ -59,8 +59,16 @@ def resolve(request: HttpRequest, query: Query[ResolveQuery]) -> dict:
     response={200: dict},
 )
 def boundaries(request: HttpRequest, query: Query[BoundaryQuery]) -> HttpResponse:
-    body = boundaries_geojson(sido=query.sido)
-    response = HttpResponse(body, content_type="application/geo+json")
+    compressed = "gzip" in request.headers.get("Accept-Encoding", "")
+    body, etag = boundaries_payload(sido=query.sido, compressed=compressed)
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="application/geo+json")
+        if compressed:
+            response["Content-Encoding"] = "gzip"
+    response["ETag"] = etag
+    response["Vary"] = "Accept-Encoding"
     response["Cache-Control"] = "public, max-age=86400"
     return response
 

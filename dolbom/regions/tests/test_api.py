@@ -87,6 +87,18 @@ def test_boundaries_carry_current_codes(api_client, real_regions):
     assert api_client.get(f"{URL}/boundaries", {"sido": "x"}).status_code == 422
 
 
+def test_boundaries_are_compressed_and_cacheable(api_client, real_regions):
+    import gzip
+
+    plain = api_client.get(f"{URL}/boundaries")
+    packed = api_client.get(f"{URL}/boundaries", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 2
+    again = api_client.get(f"{URL}/boundaries", HTTP_IF_NONE_MATCH=plain["ETag"])
+    assert again.status_code == 304 and again.content == b""
+
+
 def test_openapi_documents_the_region_endpoints(api_client):
     paths = _json(api_client.get("/api/v1/openapi.json"))["paths"]
     assert {
