@@ -13,7 +13,7 @@ from dolbom.core.errors import InvalidInput, NotFound
 from dolbom.core.permissions import require_login
 from dolbom.households.models import Household
 
-from . import selectors, services
+from . import clock, selectors, services
 from .ics import booking_ics
 from .models import Booking, CareService, Hold
 from .schemas import (
@@ -286,6 +286,6 @@ def facility_bookings(request: HttpRequest, days: int = 14) -> list:
         from dolbom.core.errors import PermissionDenied
 
         raise PermissionDenied("소속 시설 담당자만 볼 수 있습니다.")
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    start = timezone.localtime(clock.now()).replace(hour=0, minute=0, second=0, microsecond=0)
     end = start + timedelta(days=max(1, min(days, 60)))
     return [booking_out(b) for b in selectors.facility_bookings(actor=actor, facility=facility, start=start, end=end)]

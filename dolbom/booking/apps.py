@@ -11,12 +11,11 @@ class BookingConfig(AppConfig):
     def on_account_delete(self, user: Any) -> None:
         """Before the household (and with it its bookings) is deleted: free the places it held, so the
         waiting lists of those facility services move on once the deletion commits."""
-        from django.utils import timezone
-
+        from . import clock
         from .models import Booking
         from .services import _advance_after_commit
 
-        active = Booking.objects.filter(household__guardian=user, status__in=Booking.ACTIVE, ends_at__gt=timezone.now())
+        active = Booking.objects.filter(household__guardian=user, status__in=Booking.ACTIVE, ends_at__gt=clock.now())
         for facility_service_id in set(active.values_list("facility_service_id", flat=True)):
             _advance_after_commit(facility_service_id)
 

@@ -155,6 +155,7 @@ class Hold(BaseModel):
     household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="care_holds")
     facility_service = models.ForeignKey(FacilityService, on_delete=models.CASCADE, related_name="holds")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    made_at = models.DateTimeField(_("확보 시각"), null=True, blank=True)
     expires_at = models.DateTimeField(_("만료 시각"), db_index=True)
     released = models.BooleanField(_("해제됨"), default=False)
     waitlist_entry = models.ForeignKey(

@@ -496,6 +496,7 @@ def _write_hold(
         household=household,
         facility_service=facility_service,
         created_by=actor,
+        made_at=clock.now(),
         expires_at=expires_at,
         waitlist_entry=waitlist_entry,
     )
@@ -524,9 +525,11 @@ def hold_confirm(*, actor: User, hold_id: int, exemption: str = "") -> Booking:
     child_ids = sorted({i.child_id for i in items})
     children = _load_children(household=hold.household, child_ids=child_ids)
     slots = _load_slots(slot_ids=slot_ids)
-    # A hold past its time keeps nothing, but the places may still be free: confirm then competes like a new
-    # booking (capacity is counted without the expired hold, which no longer counts anyway).
-    facility_service = _validate(household=hold.household, slots=slots, children=children, now=now)
+    # A live hold keeps the terms of the moment it was made: held at 14:58, confirmed at 15:01 for tonight is
+    # fine. A hold past its time keeps nothing, but the places may still be free: confirming then competes like
+    # a new booking (capacity is counted without the expired hold, which no longer counts anyway).
+    terms_at = hold.made_at if hold.made_at and hold.expires_at > now else now
+    facility_service = _validate(household=hold.household, slots=slots, children=children, now=terms_at)
     with transaction.atomic():
         locked = locks.slots_lock(slot_ids=slot_ids)
         locked.sort(key=lambda s: s.starts_at)

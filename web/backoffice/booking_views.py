@@ -32,7 +32,7 @@ def bookings_home(request: HttpRequest) -> HttpResponse:
     facility, refusal = _facility_or_refusal(request)
     if refusal is not None:
         return refusal
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    start = timezone.localtime(clock.now()).replace(hour=0, minute=0, second=0, microsecond=0)
     end = start + timedelta(days=14)
     now = clock.now()
     rows = []

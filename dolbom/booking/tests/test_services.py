@@ -405,3 +405,17 @@ def test_coordinator_books_for_a_family_in_scope_only(
     assert booking.created_by == coordinator_suwon and booking.household == household
     entry = AuditEntry.objects.get(action="booking.create", object_id=str(booking.pk))
     assert entry.actor == coordinator_suwon and entry.acting_for == household.guardian
+
+
+def test_a_live_hold_keeps_the_cutoff_of_when_it_was_made(frozen, fs_always, citizen, kids):
+    frozen.set(at(DAY, 14, 58))
+    ids = slot_ids(fs_always, at(DAY, 19), 1)
+    hold = hold_create(actor=citizen, slot_ids=ids, child_ids=[kids["four"].pk])
+    frozen.set(at(DAY, 15, 1))
+    assert hold_confirm(actor=citizen, hold_id=hold.pk).status == Booking.Status.CONFIRMED
+    frozen.set(at(DAY, 14, 59))
+    other = hold_create(actor=citizen, slot_ids=slot_ids(fs_always, at(DAY, 20), 1), child_ids=[kids["baby"].pk])
+    frozen.set(other.expires_at + timedelta(minutes=1))  # expired: today's cut-off now applies
+    with pytest.raises(NotEligible) as exc:
+        hold_confirm(actor=citizen, hold_id=other.pk)
+    assert exc.value.code == "cutoff_passed"
