@@ -91,6 +91,7 @@ def _mount() -> None:
     from dolbom.counselling.api import router as counselling_router
     from dolbom.directory.api import router as directory_router
     from dolbom.households.api import router as households_router
+    from dolbom.matching.api import router as matching_router
     from dolbom.regions.api import router as regions_router
 
     api.add_router("/auth", accounts_router)
@@ -100,6 +101,7 @@ def _mount() -> None:
     api.add_router("/care", booking_router)
     api.add_router("/facilities", directory_router)
     api.add_router("/counselling", counselling_router)
+    api.add_router("/visits", matching_router)
 
 
 _mount()

@@ -189,7 +189,7 @@ class QueueStatus:
 
 def visit_queue_status(*, request: VisitRequest, now: dt.datetime | None = None) -> QueueStatus:
     """Position among open requests of the same 시군구 (urgent first, then first come) and an estimated wait
-    from the caregiver-hours still free there today and the recent fill rate."""
+    from the caregiver-hours still free there on the visit's day and the recent fill rate."""
     if request.status != VisitRequest.Status.OPEN:
         return QueueStatus(None, None)
     now = now or timezone.now()
@@ -200,21 +200,26 @@ def visit_queue_status(*, request: VisitRequest, now: dt.datetime | None = None)
         .values_list("id", flat=True)
     )
     position = waiting.index(request.pk) + 1
-    day = timezone.localtime(now, _tz()).date()
+    # supply: caregiver-hours still free on the day of the visit, from now (or that day's start) to its end
+    day = timezone.localtime(request.starts_at, _tz()).date()
+    horizon_start = max(now, _at(day, dt.time(0)))
+    horizon_end = _at(day + dt.timedelta(days=1), dt.time(0))
     rows = list(_caregiver_queryset().filter(regions_served__code__startswith=sgg).distinct())
     free_hours = 0.0
     for c in caregivers_as_engine(day=day, caregivers=rows):
         for iv in c.availability:
-            s = max(iv.start, now)
+            s = max(iv.start, horizon_start)
             if iv.end > s:
                 free_hours += (iv.end - s).total_seconds() / 3600
-        free_hours -= sum((b.end - b.start).total_seconds() / 3600 for b in c.assignments if b.end > now)
+        free_hours -= sum(
+            (b.end - max(b.start, horizon_start)).total_seconds() / 3600 for b in c.assignments if b.end > horizon_start
+        )
     recent = VisitRequest.objects.filter(region__code__startswith=sgg, starts_at__gte=now - dt.timedelta(days=30))
     decided = recent.filter(~Q(status__in=[VisitRequest.Status.OPEN, VisitRequest.Status.PROPOSED]))
     filled = decided.filter(status__in=[VisitRequest.Status.ASSIGNED, VisitRequest.Status.DONE]).count()
     total = decided.exclude(status=VisitRequest.Status.CANCELLED).count()
     fill_rate = filled / total if total else None
-    hours_left = max(1.0, 24 - (now.astimezone(_tz()).hour + now.astimezone(_tz()).minute / 60))
+    hours_left = max(1.0, (horizon_end - horizon_start).total_seconds() / 3600)
     wait = engine.estimate_wait(position, len(waiting), max(0.0, free_hours), fill_rate, horizon_hours=hours_left)
     return QueueStatus(position, wait)
 

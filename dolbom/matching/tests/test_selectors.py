@@ -16,7 +16,7 @@ from dolbom.matching.selectors import (
     visit_queue_status,
 )
 
-from .test_services import DAY, at, household, make_caregiver, make_request  # noqa: F401  (fixture)
+from .test_services import DAY, at, make_caregiver, make_request
 
 
 def test_age_in_months():
@@ -40,7 +40,7 @@ def test_weekly_availability_with_exceptions(regions):
     assert [(i.start.hour, i.end.hour) for i in caregiver_day_availability(caregiver=c, day=DAY)] == [(21, 23)]
 
 
-def test_rows_become_engine_data(household, regions, citizen):  # noqa: F811
+def test_rows_become_engine_data(household, regions, citizen):
     c = make_caregiver(regions)
     req = make_request(household, regions, citizen)
     VisitRating.objects.create(request=req, caregiver=c, household=household, stars=5)
@@ -51,7 +51,7 @@ def test_rows_become_engine_data(household, regions, citizen):  # noqa: F811
     assert er.region_code == "4111100000" and er.children_ages_months == (age_in_months(dt.date(2025, 5, 1), DAY),)
 
 
-def test_candidates_ranked_with_reasons_for_the_others(household, regions, citizen):  # noqa: F811
+def test_candidates_ranked_with_reasons_for_the_others(household, regions, citizen):
     near = make_caregiver(regions, "가", km_north=0.5)
     far = make_caregiver(regions, "나", km_north=4)
     expired = make_caregiver(regions, "다", km_north=0.2, check_expires=DAY - dt.timedelta(days=3))
@@ -61,7 +61,7 @@ def test_candidates_ranked_with_reasons_for_the_others(household, regions, citiz
     assert rejected == {str(expired.pk): [f"신원조회 만료 {DAY - dt.timedelta(days=3)}"]}
 
 
-def test_queue_position_and_wait_shrink_with_supply(household, regions, citizen):  # noqa: F811
+def test_queue_position_and_wait_shrink_with_supply(household, regions, citizen):
     now = at(8)
     r1 = make_request(household, regions, citizen, start=9, end=12)
     r2 = make_request(household, regions, citizen, start=10, end=12)
@@ -76,7 +76,7 @@ def test_queue_position_and_wait_shrink_with_supply(household, regions, citizen)
     assert visit_queue_status(request=r1, now=now).position == 1
 
 
-def test_fee_quote_uses_the_dated_rate_and_real_holidays(household, regions, citizen):  # noqa: F811
+def test_fee_quote_uses_the_dated_rate_and_real_holidays(household, regions, citizen):
     assert hourly_rate_on(dt.date(2025, 6, 1)) == 12_180
     assert hourly_rate_on(dt.date(2026, 6, 1)) == 12_790
     req = make_request(household, regions, citizen, start=20, end=23)
@@ -89,7 +89,7 @@ def test_fee_quote_uses_the_dated_rate_and_real_holidays(household, regions, cit
 
 
 @pytest.mark.parametrize("day", [dt.date(2031, 1, 1)])
-def test_new_year_is_a_holiday_in_fee_quotes(household, regions, citizen, day):  # noqa: F811
+def test_new_year_is_a_holiday_in_fee_quotes(household, regions, citizen, day):
     from dolbom.matching.services import visit_request_create
 
     req = visit_request_create(

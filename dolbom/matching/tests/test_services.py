@@ -26,14 +26,6 @@ def at(hour: float, day: dt.date = DAY) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=KST) + dt.timedelta(minutes=round(hour * 60))
 
 
-@pytest.fixture
-def household(citizen, regions):
-    h = Household.objects.create(guardian=citizen, home_region=regions["jangan"])
-    Child.objects.create(household=h, name="첫째", birth_date=dt.date(2025, 5, 1))
-    Child.objects.create(household=h, name="둘째", birth_date=dt.date(2029, 9, 1))
-    return h
-
-
 def make_caregiver(regions, name="김돌봄", *, km_north=1.0, infant=True, check_expires=dt.date(2032, 1, 1)):
     c = Caregiver.objects.create(
         display_name=name,

@@ -1,0 +1,186 @@
+"""/api/v1/visits: home-visit requests (citizens), candidates and batch proposals (coordinators), and
+confirming or declining an assignment (coordinators, or the caregiver concerned)."""
+
+from dataclasses import asdict
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Status
+
+from dolbom.core.api_auth import AUTH_REQUIRED, actor_of
+from dolbom.core.errors import InvalidInput, NotFound, PermissionDenied
+from dolbom.core.permissions import require_region_access, require_role
+from dolbom.households.models import Child, Household
+from dolbom.regions.models import Region
+
+from . import selectors, services
+from .models import VisitAssignment, VisitRequest
+from .schemas import BatchIn, BatchOut, CandidatesOut, VisitRequestIn, VisitRequestOut
+
+router = Router(tags=["방문돌봄"])
+
+STAFF = ("coordinator", "city_official")
+
+
+def _request_out(req: VisitRequest, income_tier: str | None = None) -> dict[str, Any]:
+    queue = selectors.visit_queue_status(request=req)
+    fee = selectors.visit_fee_quote(request=req, income_tier=income_tier)
+    active = req.assignments.filter(status__in=VisitAssignment.ACTIVE).select_related("caregiver").first()
+    return {
+        "id": req.pk,
+        "status": req.status,
+        "status_label": req.get_status_display(),
+        "service": req.service,
+        "region_code": req.region.code,
+        "starts_at": req.starts_at,
+        "ends_at": req.ends_at,
+        "needs": req.needs,
+        "queue": (
+            {
+                "position": queue.position,
+                **{k: getattr(queue.wait, k) for k in ("minutes", "low_minutes", "high_minutes", "message")},
+            }
+            if queue.wait is not None
+            else None
+        ),
+        "fee": {
+            **{
+                k: getattr(fee, k)
+                for k in ("total", "base_amount", "surcharge_amount", "government_share", "family_share", "income_tier")
+            },
+            "notes": list(fee.notes),
+        },
+        "assignment": (
+            {
+                "id": active.pk,
+                "caregiver_id": active.caregiver_id,
+                "caregiver_name": active.caregiver.display_name,
+                "status": active.status,
+                "distance_km": active.distance_km,
+                "explanation": active.explanation,
+            }
+            if active
+            else None
+        ),
+    }
+
+
+def _visible_request(actor: Any, pk: int) -> VisitRequest:
+    req = VisitRequest.objects.select_related("region", "household").filter(pk=pk).first()
+    if req is None:
+        raise NotFound("요청을 찾을 수 없습니다.")
+    if actor.role == "citizen":
+        if req.household.guardian_id != actor.pk:
+            raise NotFound("요청을 찾을 수 없습니다.")
+    else:
+        require_role(actor, *STAFF)
+        require_region_access(actor, req.region.code)
+    return req
+
+
+@router.post("/requests", response={201: VisitRequestOut}, auth=AUTH_REQUIRED, summary="방문돌봄 신청")
+def create_request(request: HttpRequest, payload: VisitRequestIn) -> Any:
+    actor = actor_of(request)
+    require_role(actor, "citizen")
+    household = Household.objects.filter(guardian=actor).first()
+    if household is None:
+        raise InvalidInput("먼저 아동을 등록해 주세요.", detail={"fields": {"child_ids": "등록된 아동 없음"}})
+    children = list(Child.objects.filter(household=household, pk__in=payload.child_ids))
+    if len(children) != len(set(payload.child_ids)):
+        raise InvalidInput(detail={"fields": {"child_ids": "이 가정의 아동이 아닙니다."}})
+    region = Region.objects.filter(code=payload.region_code.ljust(10, "0")).first()
+    if region is None:
+        raise InvalidInput(detail={"fields": {"region_code": "알 수 없는 지역입니다."}})
+    req = services.visit_request_create(
+        household=household,
+        children=children,
+        service=payload.service,
+        region=region,
+        address=payload.address,
+        lat=payload.lat,
+        lng=payload.lng,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        needs=payload.needs,
+        language=payload.language,
+        urgency=1 if payload.service == VisitRequest.Service.URGENT else 0,
+        note=payload.note,
+        actor=actor,
+    )
+    return Status(201, _request_out(req, payload.income_tier))
+
+
+@router.get("/requests/{pk}", response=VisitRequestOut, auth=AUTH_REQUIRED, summary="신청 상태·대기 순번·예상 요금")
+def get_request(request: HttpRequest, pk: int, income_tier: str | None = None) -> Any:
+    return _request_out(_visible_request(actor_of(request), pk), income_tier)
+
+
+@router.get(
+    "/requests/{pk}/candidates", response=CandidatesOut, auth=AUTH_REQUIRED, summary="배정 후보 돌보미 (순위와 근거)"
+)
+def candidates(request: HttpRequest, pk: int) -> Any:
+    actor = actor_of(request)
+    require_role(actor, *STAFF)
+    req = _visible_request(actor, pk)
+    ranked, rejected = selectors.visit_candidates(request=req)
+    return {
+        "candidates": [
+            {
+                "caregiver_id": v.caregiver.pk,
+                "caregiver_name": v.caregiver.display_name,
+                "distance_km": v.candidate.distance_km,
+                "travel_minutes": v.candidate.travel_minutes,
+                "total_cost": round(v.candidate.total_cost, 4),
+                "cost": asdict(v.candidate.cost),
+                "reasons": list(v.candidate.reasons),
+            }
+            for v in ranked
+        ],
+        "not_offered": rejected,
+    }
+
+
+@router.post("/batch", response=BatchOut, auth=AUTH_REQUIRED, summary="하루 요청 일괄 배정 제안")
+def batch(request: HttpRequest, payload: BatchIn) -> Any:
+    actor = actor_of(request)
+    require_role(actor, *STAFF)
+    require_region_access(actor, payload.region_code)
+    if payload.date < timezone.localdate():
+        raise InvalidInput("지난 날짜는 배정할 수 없습니다.", detail={"fields": {"date": "지난 날짜"}})
+    res = services.matching_batch_run(day=payload.date, actor=actor, region_prefix=payload.region_code[:5])
+    return {
+        "filled": res.filled,
+        "open": res.filled + len(res.unfilled),
+        "method": res.method,
+        "proven_optimal": res.proven_optimal,
+        "fill_upper_bound": int(res.stats.get("fill_upper_bound", 0)),
+        "unfilled": res.unfilled,
+    }
+
+
+def _assignment_for(actor: Any, pk: int) -> VisitAssignment:
+    a = VisitAssignment.objects.select_related("request__region", "caregiver").filter(pk=pk).first()
+    if a is None:
+        raise NotFound("배정을 찾을 수 없습니다.")
+    if actor.role == "caregiver":
+        if a.caregiver.user_id != actor.pk:
+            raise PermissionDenied("본인의 배정만 처리할 수 있습니다.")
+    else:
+        require_role(actor, *STAFF)
+        require_region_access(actor, a.request.region.code)
+    return a
+
+
+@router.post("/assignments/{pk}/confirm", auth=AUTH_REQUIRED, summary="배정 확정(코디네이터) 또는 수락(돌보미)")
+def confirm(request: HttpRequest, pk: int) -> Any:
+    actor = actor_of(request)
+    a = services.visit_assignment_confirm(assignment=_assignment_for(actor, pk), actor=actor)
+    return {"id": a.pk, "status": a.status}
+
+
+@router.post("/assignments/{pk}/decline", auth=AUTH_REQUIRED, summary="배정 거절")
+def decline(request: HttpRequest, pk: int) -> Any:
+    actor = actor_of(request)
+    a = services.visit_assignment_decline(assignment=_assignment_for(actor, pk), actor=actor)
+    return {"id": a.pk, "status": a.status}
