@@ -25,7 +25,10 @@ def _tri(value: str) -> bool | None:
 
 class BenefitCheckForm(forms.Form):
     region = forms.CharField(
-        label="사는 곳", max_length=60, help_text="시·군·구 이름이나 동 이름 (예: 수원시 장안구, 광주 북구, 서초구)"
+        label="사는 곳",
+        max_length=60,
+        help_text="시·군·구 이름이나 동 이름 (예: 수원시 장안구, 광주 북구, 서초구)",
+        widget=forms.TextInput(attrs={"list": "region-options", "autocomplete": "off", "data-region-search": ""}),
     )
     as_of = forms.DateField(
         label="기준일", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="비우면 오늘"
