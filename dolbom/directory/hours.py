@@ -109,6 +109,46 @@ def is_open(rules: Sequence[dict[str, Any]], at: dt.datetime) -> bool:
     return False
 
 
+HOLIDAY_KEY = 7
+VACATION_KEY_BASE = 8
+
+
+def day_key(day: dt.date) -> int:
+    """The key of `opening_intervals` that applies on this date: 0–6 term-time weekday, 7 public holiday,
+    8–14 school-vacation weekday."""
+    kind = day_kind(day)
+    if kind == HOLIDAY:
+        return HOLIDAY_KEY
+    if kind == VACATION:
+        return VACATION_KEY_BASE + day.weekday()
+    return day.weekday()
+
+
+def opening_intervals(rules: Sequence[dict[str, Any]]) -> list[tuple[int, int, int]]:
+    """Rules flattened to (day_key, opens_minute, closes_minute) rows for SQL filtering.
+
+    Mirrors `rules_for_day`: vacation keys carry the vacation rules when the facility has any, otherwise
+    its regular rules, so a lookup by `day_key(date)` alone answers "open at" the same way `is_open` does.
+    """
+    has_vacation = any(r["kind"] == VACATION for r in rules)
+    out: set[tuple[int, int, int]] = set()
+    for r in rules:
+        span = (minutes(r["opens"]), minutes(r["closes"]))
+        if span[0] >= span[1]:
+            continue
+        if r["kind"] == HOLIDAY:
+            out.add((HOLIDAY_KEY, *span))
+            continue
+        for d in r["weekdays"]:
+            if r["kind"] == REGULAR:
+                out.add((d, *span))
+                if not has_vacation:
+                    out.add((VACATION_KEY_BASE + d, *span))
+            elif r["kind"] == VACATION:
+                out.add((VACATION_KEY_BASE + d, *span))
+    return sorted(out)
+
+
 def describe(rules: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
     """Human rows for a page: [{"label": "평일(월–금)", "hours": "07:30–19:30"}, ...]."""
     labels = {REGULAR: "", VACATION: "방학 ", HOLIDAY: "공휴일 "}

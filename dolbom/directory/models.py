@@ -145,6 +145,40 @@ class Facility(BaseModel):
         return self.enrolment < self.capacity
 
 
+class OpeningInterval(models.Model):
+    """`Facility.hours` flattened for the "open at" filter in SQL (see hours.opening_intervals).
+
+    day_key: 0–6 term-time weekday, 7 public holiday, 8–14 school-vacation weekday; minutes since
+    midnight, closes exclusive. Derived data: rewritten whenever the hours change (facility_hours_sync).
+    """
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="intervals")
+    day_key = models.PositiveSmallIntegerField()
+    opens_min = models.PositiveSmallIntegerField()
+    closes_min = models.PositiveSmallIntegerField()
+    # Copied from the facility so a nearest-open search filters on one index (day_key, lat, lng, times,
+    # ages) and reaches the facility row only for real candidates. Only listed facilities have rows.
+    lat = models.FloatField(null=True, blank=True)
+    lng = models.FloatField(null=True, blank=True)
+    min_age_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_age_months = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["facility", "day_key", "opens_min"], name="interval_facility_day"),
+            models.Index(
+                fields=["day_key", "lat", "lng", "opens_min", "closes_min", "min_age_months", "max_age_months"],
+                name="interval_day_latlng",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(opens_min__lt=models.F("closes_min")), name="interval_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.day_key} {self.opens_min}-{self.closes_min}"
+
+
 class ImportRun(BaseModel):
     """One run of import_facilities: what file, which format, what happened row by row."""
 

@@ -13,13 +13,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from dolbom.core.errors import NotFound
 
 from . import hours as H
-from .models import Facility
+from .models import Facility, OpeningInterval
 
 EARTH_RADIUS_M = 6_371_008.8
 DEFAULT_NEAREST_START_M = 2_000
@@ -109,6 +109,16 @@ def _filtered(
     return qs
 
 
+def open_at_q(at: dt.datetime) -> Q:
+    """Open at this moment, in SQL: an OpeningInterval for the date's key that spans the minute."""
+    local = local_time(at)
+    minute = local.hour * 60 + local.minute
+    intervals = OpeningInterval.objects.filter(
+        facility=OuterRef("pk"), day_key=H.day_key(local.date()), opens_min__lte=minute, closes_min__gt=minute
+    )
+    return Q(Exists(intervals))
+
+
 def facility_search(
     *,
     lat: float | None = None,
@@ -128,44 +138,85 @@ def facility_search(
     `open_at` keeps only facilities open at that moment (holidays respected).
     """
     qs = _filtered(region_prefixes=region_prefixes, types=types, age_months=age_months, vacancy=vacancy)
-    local = local_time(open_at) if open_at else None
+    is_open = True if open_at is not None else None
     want = offset + limit
 
-    def open_filter(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-        if local is None:
-            return rows
-        return [row for row in rows if H.is_open(row[-1], local)]
-
-    columns = ["id", "lat", "lng", "hours"] if local else ["id", "lat", "lng"]
     if lat is not None and lng is not None:
+        slot: tuple[int, int] | None = None
+        if open_at is not None:
+            local = local_time(open_at)
+            slot = (H.day_key(local.date()), local.hour * 60 + local.minute)
         radius = radius_m if radius_m is not None else DEFAULT_NEAREST_START_M
         while True:
-            south, north, west, east = bbox_around(lat, lng, radius)
-            rows = list(qs.filter(lat__gte=south, lat__lte=north, lng__gte=west, lng__lte=east).values_list(*columns))
-            ranked = sorted(((haversine_m(lat, lng, row[1], row[2]), row) for row in rows), key=lambda pair: pair[0])
-            ranked = [(d, row) for d, row in ranked if d <= radius]
-            if local is not None:
-                ranked = [(d, row) for d, row in ranked if H.is_open(row[-1], local)]
+            ranked = _ranked_in_radius(qs, lat=lat, lng=lng, radius=radius, slot=slot, age_months=age_months)
             if radius_m is not None or len(ranked) >= want or radius >= MAX_RADIUS_M:
                 break
-            radius = min(MAX_RADIUS_M, radius * 3)
+            # Grow the box by what the density seen so far suggests (at least ×2, at most ×6).
+            found = max(len(ranked), 1)
+            radius = min(MAX_RADIUS_M, radius * min(6.0, max(2.0, math.sqrt(want / found) * 1.2)))
         page = ranked[offset:want]
-        by_id = _load([row[0] for _, row in page])
-        hits = [SearchHit(by_id[row[0]], round(d, 1), True if local else None) for d, row in page]
+        by_id = _load([pk for _, pk in page])
+        hits = [SearchHit(by_id[pk], round(d, 1), is_open) for d, pk in page]
         return SearchResult(hits=hits, total=len(ranked), radius_m=radius)
 
-    if local is None:
-        total = qs.count()
-        facilities = list(qs.select_related("type", "region").order_by("name", "pk")[offset:want])
-        return SearchResult([SearchHit(f, None, None) for f in facilities], total, None)
-    rows = open_filter(list(qs.order_by("name", "pk").values_list("id", "hours")))
-    page_ids = [row[0] for row in rows[offset:want]]
-    by_id = _load(page_ids)
-    return SearchResult([SearchHit(by_id[i], None, True) for i in page_ids], len(rows), None)
+    if open_at is not None:
+        qs = qs.filter(open_at_q(open_at))
+    total = qs.count()
+    facilities = list(qs.select_related("type", "region").order_by("name", "pk")[offset:want])
+    return SearchResult([SearchHit(f, None, is_open) for f in facilities], total, None)
+
+
+def _ranked_in_radius(
+    qs: QuerySet[Facility],
+    *,
+    lat: float,
+    lng: float,
+    radius: float,
+    slot: tuple[int, int] | None,
+    age_months: int | None = None,
+) -> list[tuple[float, int]]:
+    """(distance, id) of the matching facilities within `radius`, nearest first.
+
+    With a time slot the rows come through the OpeningInterval index (day_key, lat, lng), which holds
+    only the facilities open that day, so a rare slot (a holiday, late evening) stays cheap far out.
+    """
+    south, north, west, east = bbox_around(lat, lng, radius)
+    box = {"lat__gte": south, "lat__lte": north, "lng__gte": west, "lng__lte": east}
+    if slot is None:
+        rows = qs.filter(**box).order_by().values_list("id", "lat", "lng")
+    else:
+        key, minute = slot
+        ages = {} if age_months is None else {"min_age_months__lte": age_months, "max_age_months__gte": age_months}
+        rows = (
+            qs.filter(
+                intervals__day_key=key,
+                intervals__opens_min__lte=minute,
+                intervals__closes_min__gt=minute,
+                **{f"intervals__{k}": v for k, v in (box | ages).items()},
+            )
+            .order_by()
+            .values_list("id", "lat", "lng")
+        )
+    best: dict[int, float] = {}
+    for pk, flat, flng in rows:
+        if flat is None or flng is None:
+            continue
+        d = haversine_m(lat, lng, flat, flng)
+        if d <= radius:
+            best[pk] = d
+    return sorted((d, pk) for pk, d in best.items())
+
+
+ITEM_FIELDS = (
+    "name", "status", "address", "lat", "lng", "coord_quality", "min_age_months", "max_age_months", "capacity",
+    "enrolment", "phone", "services", "hours_assumed", "type__code", "type__name", "type__category", "region__code",
+    "region__full_name",
+)  # fmt: skip
 
 
 def _load(ids: list[int]) -> dict[int, Facility]:
-    return {f.pk: f for f in Facility.objects.filter(pk__in=ids).select_related("type", "region")}
+    qs = Facility.objects.filter(pk__in=ids).select_related("type", "region").only(*ITEM_FIELDS).order_by()
+    return {f.pk: f for f in qs}
 
 
 def facility_get(*, facility_id: int, include_unlisted: bool = False) -> Facility:
@@ -192,15 +243,14 @@ def facility_geojson(
     qs = _filtered(region_prefixes=None, types=types, age_months=age_months, vacancy=vacancy).filter(
         lat__gte=south, lat__lte=north, lng__gte=west, lng__lte=east
     )
-    local = local_time(open_at) if open_at else None
-    rows = qs.values_list(
-        "id", "name", "lat", "lng", "type__name", "capacity", "enrolment", "coord_quality", "hours"
-    ).order_by("pk")
+    if open_at is not None:
+        qs = qs.filter(open_at_q(open_at))
+    rows = qs.values_list("id", "name", "lat", "lng", "type__name", "capacity", "enrolment", "coord_quality").order_by(
+        "pk"
+    )
     features: list[dict[str, Any]] = []
     truncated = False
-    for fid, name, flat, flng, type_name, capacity, enrolment, quality, rules in rows.iterator(chunk_size=2000):
-        if local is not None and not H.is_open(rules, local):
-            continue
+    for fid, name, flat, flng, type_name, capacity, enrolment, quality in rows.iterator(chunk_size=2000):
         if len(features) >= limit:
             truncated = True
             break

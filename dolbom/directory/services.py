@@ -70,6 +70,8 @@ def facility_update(*, actor: Any, facility_id: int, data: dict[str, Any]) -> Fa
         facility.hours_assumed = False
     if changes:
         facility.save()
+        if "hours" in changes:
+            facility_hours_sync(facility_ids=[facility.pk])
         audit_log(
             actor=actor,
             action="facility.update",
@@ -78,3 +80,46 @@ def facility_update(*, actor: Any, facility_id: int, data: dict[str, Any]) -> Fa
             after={k: v[1] for k, v in changes.items()},
         )
     return facility
+
+
+def facility_hours_sync(*, facility_ids: list[int] | None = None) -> int:
+    """Rewrite the derived OpeningInterval rows from Facility.hours (all facilities when ids is None)."""
+    from .models import OpeningInterval
+
+    qs = Facility.objects.all() if facility_ids is None else Facility.objects.filter(pk__in=facility_ids)
+    written = 0
+    with transaction.atomic():
+        ids_done: list[int] = []
+        batch: list[OpeningInterval] = []
+        rows = qs.values_list("pk", "hours", "lat", "lng", "min_age_months", "max_age_months", "status")
+        for pk, rules, lat, lng, lo, hi, status in rows.iterator(chunk_size=2000):
+            ids_done.append(pk)
+            if status not in Facility.LISTED_STATUSES:
+                continue  # closed and suspended facilities are never "open at" anything
+            batch.extend(
+                OpeningInterval(
+                    facility_id=pk,
+                    day_key=k,
+                    opens_min=o,
+                    closes_min=c,
+                    lat=lat,
+                    lng=lng,
+                    min_age_months=lo,
+                    max_age_months=hi,
+                )
+                for k, o, c in H.opening_intervals(rules or [])
+            )
+            if len(ids_done) >= 2000:
+                written += _replace_intervals(ids_done, batch)
+                ids_done, batch = [], []
+        written += _replace_intervals(ids_done, batch)
+    return written
+
+
+def _replace_intervals(ids: list[int], batch: list[Any]) -> int:
+    from .models import OpeningInterval
+
+    if ids:
+        OpeningInterval.objects.filter(facility_id__in=ids).delete()
+    OpeningInterval.objects.bulk_create(batch, batch_size=2000)
+    return len(batch)

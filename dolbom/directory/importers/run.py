@@ -23,7 +23,7 @@ from dolbom.core.errors import InvalidInput
 from dolbom.directory.facility_types import normalize_type_label
 from dolbom.directory.models import Facility, FacilityChange, FacilityType, ImportRun
 from dolbom.directory.regions_adapter import Resolver, region_resolver
-from dolbom.directory.services import facility_types_ensure
+from dolbom.directory.services import facility_hours_sync, facility_types_ensure
 from dolbom.regions.models import Region
 
 from .formats import (
@@ -73,6 +73,8 @@ TRACKED = [
     "source_date",
 ]
 PROBLEM_SAMPLES = 5
+#: Changes that rewrite the facility's OpeningInterval rows (they copy these fields).
+INTERVAL_FIELDS = {"hours", "lat", "lng", "min_age_months", "max_age_months", "status"}
 KOREA_BOUNDS = (33.0, 38.7, 124.5, 131.9)
 
 
@@ -365,6 +367,9 @@ def _write(
             changed = {name.removesuffix("_id"): getattr(facility, name.removesuffix("_id")) for name in diff}
             changed.update(source_file=facility.source_file, source_record=facility.source_record, updated_at=now)
             Facility.objects.filter(pk=facility.pk).update(**changed)
+        facility_hours_sync(
+            facility_ids=[f.pk for f in to_create] + [f.pk for f, diff in to_update if INTERVAL_FIELDS & set(diff)]
+        )
         FacilityChange.objects.bulk_create(
             [FacilityChange(facility=f, import_run=run, changes=diff) for f, diff in to_update], batch_size=500
         )

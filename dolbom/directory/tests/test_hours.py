@@ -71,3 +71,39 @@ def test_validate_rules():
     ):
         with pytest.raises(ValueError):
             H.validate(bad)
+
+
+@pytest.mark.django_db
+def test_sql_open_at_filter_agrees_with_python(real_regions, data_dir):
+    """The OpeningInterval rows answer "open at" exactly as hours.is_open does, holidays and vacations too."""
+    from django.utils import timezone
+
+    from dolbom.directory.importers.run import facility_import
+    from dolbom.directory.models import Facility
+    from dolbom.directory.selectors import open_at_q
+
+    for name in (
+        "seoul_kium_centers_2022.csv",
+        "seoul_local_child_centers_2022.csv",
+        "seoul_shared_childcare_rooms_2022.csv",
+    ):
+        facility_import(path=data_dir / name)
+    f = Facility.objects.first()
+    f.hours = assumed_childcare_hours(["holiday", "night"])
+    f.save()
+    from dolbom.directory.services import facility_hours_sync
+
+    facility_hours_sync(facility_ids=[f.pk])
+    moments = [
+        "2026-11-23 09:59", "2026-11-23 10:00", "2026-11-23 19:59", "2026-11-23 21:30", "2026-11-28 10:00",
+        "2026-11-29 11:00", "2026-08-05 09:00", "2026-08-05 19:30", "2027-01-12 08:30", "2026-09-25 10:00",
+        "2026-12-25 12:00", "2026-10-03 10:00",
+    ]  # fmt: skip
+    checked = 0
+    for text in moments:
+        at = timezone.make_aware(dt.datetime.fromisoformat(text))
+        in_sql = set(Facility.objects.filter(open_at_q(at)).values_list("pk", flat=True))
+        in_python = {x.pk for x in Facility.objects.all() if H.is_open(x.hours, timezone.localtime(at))}
+        assert in_sql == in_python, text
+        checked += len(in_python)
+    assert checked > 500
