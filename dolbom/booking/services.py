@@ -86,6 +86,42 @@ def slots_generate(*, facility_service: FacilityService, start: date, days: int)
     return len(to_create)
 
 
+def slots_generate_ahead(*, today: date | None = None) -> int:
+    """Keep every active facility service's slots generated as far ahead as its service lets families book.
+
+    Idempotent (existing slots and their capacities are kept); run daily by the scheduler.
+    """
+    today = today or timezone.localdate()
+    created = 0
+    for fs in FacilityService.objects.filter(active=True, service__active=True).select_related("service"):
+        created += slots_generate(facility_service=fs, start=today, days=fs.service.advance_days + 1)
+    return created
+
+
+def slot_day_close(*, actor: User, facility_service_id: int, day: date, note: str = "") -> int:
+    """Staff close a day (휴원): no new bookings or holds; bookings already made stay for staff to handle."""
+    require_role(actor, Role.PROVIDER)
+    fs = FacilityService.objects.select_related("facility").filter(pk=facility_service_id).first()
+    if fs is None:
+        raise NotFound("시설의 서비스를 찾을 수 없습니다.")
+    require_facility_access(actor, fs.facility)
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime(day.year, day.month, day.day), tz)
+    with transaction.atomic():
+        ids = list(
+            Slot.objects.filter(
+                facility_service=fs, starts_at__gte=start, starts_at__lt=start + timedelta(days=1)
+            ).values_list("pk", flat=True)
+        )
+        locks.slots_lock(slot_ids=ids)
+        SlotException.objects.update_or_create(
+            facility_service=fs, date=day, defaults={"closed": True, "hours": [], "note": note[:200]}
+        )
+        closed = Slot.objects.filter(pk__in=ids).update(closed=True)
+        audit_log(actor=actor, action="slot.close_day", obj=fs, after={"date": day.isoformat(), "note": note})
+    return closed
+
+
 def slot_capacity_set(*, actor: User, slot_id: int, capacity: int) -> Slot:
     """Staff change a slot's capacity (3 → 6). It may not drop below the places already taken."""
     require_role(actor, Role.PROVIDER)
@@ -132,17 +168,21 @@ def _taken(*, slot_ids: Sequence[int], now: datetime, exclude_hold_id: int | Non
 
 
 def _check_capacity(*, slots: Sequence[Slot], places: int, now: datetime, exclude_hold_id: int | None = None) -> None:
+    closed = [s for s in slots if s.closed]
+    if closed:
+        raise NotEligible(
+            f"{timezone.localtime(closed[0].starts_at):%m월 %d일}은(는) 시설이 쉬는 날입니다.",
+            code="slot_closed",
+            detail={"slot_ids": [s.pk for s in closed]},
+        )
     taken = _taken(slot_ids=[s.pk for s in slots], now=now, exclude_hold_id=exclude_hold_id)
-    short = [s for s in slots if s.closed or s.capacity - taken[s.pk] < places]
+    short = [s for s in slots if s.capacity - taken[s.pk] < places]
     if short:
         first = timezone.localtime(short[0].starts_at)
         raise CapacityExhausted(
             f"{first:%m월 %d일 %H시} 시간대에 남은 자리가 부족합니다. 대기 신청을 할 수 있습니다.",
             detail={
-                "slots": [
-                    {"slot_id": s.pk, "available": max(0, s.capacity - taken[s.pk]) if not s.closed else 0}
-                    for s in short
-                ],
+                "slots": [{"slot_id": s.pk, "available": max(0, s.capacity - taken[s.pk])} for s in short],
                 "requested": places,
                 "waitlist": True,
             },

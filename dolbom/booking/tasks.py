@@ -21,3 +21,10 @@ def waitlist_advance_all_task() -> int:
         .distinct()
     )
     return sum(waitlist_advance(facility_service_id=pk) for pk in sorted(ids))
+
+
+@shared_task(name="booking.slots_generate_ahead")
+def slots_generate_ahead_task() -> int:
+    from .services import slots_generate_ahead
+
+    return slots_generate_ahead()

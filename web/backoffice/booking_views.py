@@ -105,6 +105,18 @@ def capacity(request: HttpRequest, fs_id: int) -> HttpResponse:
         day = date.fromisoformat(request.POST.get("date") or request.GET.get("date") or "")
     except ValueError:
         day = timezone.localdate()
+    if request.method == "POST" and request.POST.get("action") == "close_day":
+        try:
+            services.slot_day_close(
+                actor=request.user,  # type: ignore[arg-type]
+                facility_service_id=fs.pk,
+                day=day,
+                note=request.POST.get("note", ""),
+            )
+            messages.success(request, "이 날을 휴원으로 바꿨습니다. 이미 받은 예약은 보호자에게 연락해 주세요.")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect(f"{request.path}?date={day.isoformat()}")
     if request.method == "POST":
         try:
             services.slot_capacity_set(

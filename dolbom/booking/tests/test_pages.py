@@ -137,6 +137,11 @@ def test_provider_changes_capacity_on_the_page(client, demo):
     client.post(f"/backoffice/bookings/capacity/{fs.pk}/", {"slot": slot.pk, "capacity": 6, "date": today.isoformat()})
     slot.refresh_from_db()
     assert slot.capacity == 6
+    tomorrow = today + timedelta(days=1)
+    client.post(f"/backoffice/bookings/capacity/{fs.pk}/", {"action": "close_day", "date": tomorrow.isoformat()})
+    assert not Slot.objects.filter(facility_service=fs, starts_at__date=tomorrow, closed=False).exists()
+    client.force_login(demo["citizen"])
+    assert "휴원" in client.get(f"/care/book/{fs.pk}/?date={tomorrow}").content.decode()
 
 
 def test_waitlist_on_pages_join_offer_accept(client, demo, regions, django_capture_on_commit_callbacks):

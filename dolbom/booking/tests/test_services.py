@@ -419,3 +419,18 @@ def test_a_live_hold_keeps_the_cutoff_of_when_it_was_made(frozen, fs_always, cit
     with pytest.raises(NotEligible) as exc:
         hold_confirm(actor=citizen, hold_id=other.pk)
     assert exc.value.code == "cutoff_passed"
+
+
+def test_slots_are_generated_ahead_and_a_day_can_be_closed(frozen, fs_always, provider_x, citizen, kids):
+    from dolbom.booking.services import slot_day_close, slots_generate_ahead
+
+    created = slots_generate_ahead(today=DAY)
+    assert created == 24 * (fs_always.service.advance_days + 1 - 7)  # the fixture made the first 7 days
+    assert slots_generate_ahead(today=DAY) == 0
+    with pytest.raises(PermissionDenied):
+        slot_day_close(actor=citizen, facility_service_id=fs_always.pk, day=DAY)
+    assert slot_day_close(actor=provider_x, facility_service_id=fs_always.pk, day=DAY, note="소독") == 24
+    with pytest.raises(NotEligible) as exc:
+        booking_create(actor=citizen, slot_ids=slot_ids(fs_always, at(DAY, 18), 1), child_ids=[kids["four"].pk])
+    assert exc.value.code == "slot_closed"
+    assert SlotException.objects.get(facility_service=fs_always, date=DAY).closed
