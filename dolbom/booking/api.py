@@ -162,7 +162,7 @@ def nearest(request: HttpRequest, query: Query[NearestQuery]) -> list:
     summary="예약 (여러 아이·여러 시간대를 한꺼번에, 전부 되거나 전부 안 됨)",
     description="자리가 없으면 409 `capacity_exhausted`. 다른 거절 사유: `cutoff_passed`, `slot_started`, "
     "`too_far_ahead`, `age_not_served`, `not_resident`, `consecutive_day_limit`, `already_booked`, "
-    "`no_show_limit`, `facility_not_bookable`, `too_short`, `too_long`.",
+    "`no_show_limit`, `facility_not_bookable`, `slot_closed`, `too_short`, `too_long`.",
 )
 def create_booking(request: HttpRequest, payload: BookingIn) -> Status:
     booking = services.booking_create(actor=actor_of(request), **payload.dict())
