@@ -406,9 +406,9 @@ def inquiry_ask(
     at = now()
     start, end = _window(start=window_start, end=window_end, at=at, required=reply_by == Inquiry.ReplyBy.CALLBACK)
     signed_in = getattr(actor, "is_authenticated", False)
-    if signed_in:
-        if actor.role != Role.CITIZEN:
-            raise PermissionDenied("상담원은 상담 화면에서 통화를 기록해 주세요.")
+    # A family asks through their account; anyone else (a visitor, or a staff account asking for itself)
+    # asks as a visitor: a phone number, a region and consent.
+    if signed_in and actor.role == Role.CITIZEN:
         region = _region(region_code) if region_code else None
         case = case_for_family(guardian=actor, actor=actor, region=region)
         consent_at = at if consent else None

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dolbom.accounts.models import User
-from dolbom.core.errors import ApplicationError, InvalidInput
+from dolbom.core.errors import ApplicationError, InvalidInput, NotFound
 from dolbom.counselling import acting, selectors, services
 from dolbom.counselling.knowledge import article_search
 from dolbom.counselling.models import Callback, Case, Inquiry, Topic
@@ -68,7 +68,7 @@ def _require_citizen(request: HttpRequest) -> None:
 def my_inquiries(request: HttpRequest) -> HttpResponse:
     _require_citizen(request)
     user: User = request.user  # type: ignore[assignment]
-    form = forms.CitizenAskForm(request.POST or None)
+    form = forms.CitizenAskForm(request.POST if request.method == "POST" else None)
     if Household.objects.filter(guardian=user, home_region__isnull=False).exists():
         del form.fields["region_code"]  # the family's home region is used
     status = 200
@@ -115,7 +115,7 @@ def my_inquiries(request: HttpRequest) -> HttpResponse:
 def my_inquiry(request: HttpRequest, inquiry_id: int) -> HttpResponse:
     _require_citizen(request)
     inquiry = selectors.inquiry_get(actor=request.user, inquiry_id=inquiry_id)  # type: ignore[arg-type]
-    form = forms.MessageForm(request.POST or None)
+    form = forms.MessageForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         try:
@@ -146,7 +146,7 @@ def ask(request: HttpRequest) -> HttpResponse:
     """Ask without an account: a phone number and consent are needed. Signed-in citizens go to their page."""
     if request.user.is_authenticated and request.user.is_citizen:  # type: ignore[union-attr]
         return redirect("counsel:my_inquiries")
-    form = forms.AnonymousAskForm(request.POST or None)
+    form = forms.AnonymousAskForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         try:
@@ -360,7 +360,9 @@ def call_new(request: HttpRequest) -> HttpResponse:
             matches = selectors.caller_lookup(actor=actor, phone=phone, name=name)  # type: ignore[arg-type]
         except ApplicationError as exc:
             error, status = exc.message, exc.status
-    form = forms.CallForm(request.POST or None, initial={"phone": phone, "caller_name": name})
+    form = forms.CallForm(
+        request.POST if request.method == "POST" else None, initial={"phone": phone, "caller_name": name}
+    )
     if request.method == "POST":
         try:
             data = _valid(form)
@@ -449,7 +451,7 @@ def callback_take(request: HttpRequest, callback_id: int) -> HttpResponse:
 def callback_complete(request: HttpRequest, callback_id: int) -> HttpResponse:
     callback = Callback.objects.filter(pk=callback_id).first()
     if callback is None:
-        return _error_page(request, InvalidInput("전화 회신을 찾을 수 없습니다."))
+        return _error_page(request, NotFound("전화 회신을 찾을 수 없습니다."))
 
     def run() -> str:
         data = _valid(forms.CallbackCompleteForm(request.POST))
@@ -484,7 +486,7 @@ def referral_status(request: HttpRequest, referral_id: int) -> HttpResponse:
 
     referral = Referral.objects.filter(pk=referral_id).first()
     if referral is None:
-        return _error_page(request, InvalidInput("기관 연계를 찾을 수 없습니다."))
+        return _error_page(request, NotFound("기관 연계를 찾을 수 없습니다."))
 
     def run() -> str:
         data = _valid(forms.ReferralStatusForm(request.POST))

@@ -76,9 +76,13 @@ def test_anonymous_phone_is_encrypted_and_found_by_hash(regions, clock):
     assert "5555" not in raw and raw.startswith("enc:")
 
 
-def test_staff_cannot_ask_as_a_citizen(agent, clock):
-    with pytest.raises(PermissionDenied):
-        ask(agent)
+def test_staff_accounts_ask_like_visitors(agent, provider_x, clock):
+    with pytest.raises(InvalidInput) as err:
+        ask(provider_x)
+    assert err.value.code == "consent_required"
+    inquiry = ask(provider_x, phone="01044445555", region_code="4111000000", consent=True)
+    assert inquiry.case.guardian is None and inquiry.author == provider_x
+    assert inquiry in selectors.queue_inquiries(actor=agent)
 
 
 def test_bad_input_is_refused_without_writing(citizen, family, clock):

@@ -218,3 +218,12 @@ def test_citizen_without_a_home_region_names_one_when_asking(client, citizen, re
     assert client.post("/my/inquiries/", form).status_code == 422
     assert client.post("/my/inquiries/", {**form, "region_code": "4111000000"}).status_code == 302
     assert Case.objects.get().region == regions["suwon"]
+
+
+@pytest.mark.parametrize("url", ["/ask/", "/my/inquiries/", "/counsel/calls/new/"])
+def test_an_empty_post_is_a_422_not_a_crash(client, citizen, agent, regions, url):
+    if url != "/ask/":  # the visitors' form is for anyone not signed in as a family
+        client.force_login(agent if url.startswith("/counsel/") else citizen)
+    response = client.post(url)
+    assert response.status_code == 422
+    assert "입력값을 확인해 주세요" in response.content.decode() or "입력해 주세요" in response.content.decode()
