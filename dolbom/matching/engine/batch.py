@@ -225,14 +225,10 @@ def _caregiver_constraints(problem: Problem, edges: np.ndarray) -> list[np.ndarr
             if len(active) >= 2 and (e[list(active)].min() <= nxt or nxt == np.inf):
                 if not cliques or cliques[-1] != active:
                     cliques.append(active)
-        covered: set[tuple[int, int]] = set()
-        for cl in cliques:
-            rows.append(grp[sorted(cl)])
-            m = sorted(cl)
-            covered.update((m[x], m[y]) for x in range(len(m)) for y in range(x + 1, len(m)))
-        for a, b in problem.conflict_pairs(reqs):
-            if (a, b) not in covered and (b, a) not in covered:
-                rows.append(grp[[a, b]])
+        # the cliques cover every pair overlapping in time; pairs that merely leave too little time to
+        # travel get a row each
+        rows.extend(grp[sorted(cl)] for cl in cliques)
+        rows.extend(grp[[a, b]] for a, b in problem.conflict_pairs(reqs, travel_only=True))
     return rows
 
 

@@ -59,9 +59,10 @@ class Problem:
             self._pair_cache[key] = hit
         return hit
 
-    def conflict_pairs(self, reqs: np.ndarray) -> list[tuple[int, int]]:
+    def conflict_pairs(self, reqs: np.ndarray, *, travel_only: bool = False) -> list[tuple[int, int]]:
         """Pairs (positions into `reqs`) one caregiver cannot do together. Time overlap decides most pairs at
-        numpy speed; only pairs separated by less than the longest possible trip need the distance."""
+        numpy speed; only pairs separated by less than the longest possible trip need the distance.
+        `travel_only` leaves out the pairs that overlap in time (the caller covers those otherwise)."""
         s, e = self.start[reqs], self.end[reqs]
         longest = travel_minutes(self.policy.max_travel_km * 2, self.policy)
         # gap[i, j] = how long after i ends j starts; negative both ways means overlap
@@ -71,7 +72,7 @@ class Problem:
         g = gap_min[iu, ju]
         sure = g < 0
         unsure = (g >= 0) & (g < longest)
-        out = [(int(a), int(b)) for a, b in zip(iu[sure], ju[sure], strict=True)]
+        out = [] if travel_only else [(int(a), int(b)) for a, b in zip(iu[sure], ju[sure], strict=True)]
         for a, b in zip(iu[unsure], ju[unsure], strict=True):
             if not self.compatible(int(reqs[a]), int(reqs[b])):
                 out.append((int(a), int(b)))
