@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -294,22 +295,41 @@ def place_from_text(*, text: str) -> Place:
     if not q:
         raise InvalidInput("검색할 주소나 동 이름을 입력해 주세요.", detail={"fields": {"place": "값이 필요합니다"}})
     resolver = region_resolver()
-    region: Region | None = resolver.resolve(q) if not q.isdigit() or len(q) in (2, 5, 10) else None
-    if region is None or region.lat is None:
-        # Prefer the smallest unit: a 읍면동 name beats the 시군구 it lies in.
-        candidates = [r for r in region_search(q=q, limit=50) if r.lat is not None]
-        order: dict[str, int] = {Region.Level.EUPMYEONDONG: 0, Region.Level.SIGUNGU: 1, Region.Level.SIDO: 2}
-        candidates.sort(key=lambda r: (order.get(r.level, 3), len(r.full_name)))
-        region = candidates[0] if candidates else None
-    if region is None or region.lat is None:
-        region = resolver.from_address(q)
-    if region is None or region.lat is None or region.lng is None:
-        raise InvalidInput(
-            f"'{q}' 위치를 찾을 수 없습니다. 시·군·구나 읍·면·동 이름으로 찾아 보세요.",
-            code="unknown_place",
-            detail={"fields": {"place": q}},
-        )
-    return Place(lat=region.lat, lng=region.lng, label=region.full_name, region_code=region.code)
+    looks_like_address = bool(re.search(r"\d+(-\d+)?$|[로길]\s*\d", q))
+    candidates: list[Region | None] = []
+    if looks_like_address:
+        candidates.append(resolver.from_address(q))
+    candidates.append(resolver.resolve(q))
+    # 행정동 names carry 제: people write "망원1동" for 망원제1동.
+    numbered = re.fullmatch(r"(.*\D)(\d+)동", q)
+    if numbered and not q.endswith("제" + numbered.group(2) + "동"):
+        candidates.append(resolver.resolve(f"{numbered.group(1)}제{numbered.group(2)}동"))
+    if not looks_like_address:
+        candidates.append(resolver.from_address(q))
+    # Prefer the smallest unit: a 읍면동 name beats the 시군구 it lies in.
+    order: dict[str, int] = {Region.Level.EUPMYEONDONG: 0, Region.Level.SIGUNGU: 1, Region.Level.SIDO: 2}
+    found = sorted(region_search(q=q, limit=50), key=lambda r: (order.get(r.level, 3), len(r.full_name)))
+    candidates.extend(found)
+    for region in candidates:
+        point = _region_point(region)
+        if region is not None and point is not None:
+            return Place(lat=point[0], lng=point[1], label=region.full_name, region_code=region.code)
+    raise InvalidInput(
+        f"'{q}' 위치를 찾을 수 없습니다. 시·군·구나 읍·면·동 이름으로 찾아 보세요.",
+        code="unknown_place",
+        detail={"fields": {"place": q}},
+    )
+
+
+def _region_point(region: Any) -> tuple[float, float] | None:
+    """A unit's centroid, or its parent's when the unit has none (법정동 rows carry no centroid)."""
+    seen = 0
+    while region is not None and seen < 5:
+        if region.lat is not None and region.lng is not None:
+            return region.lat, region.lng
+        region = region.parent
+        seen += 1
+    return None
 
 
 def place_of_home(*, user: Any) -> Place | None:

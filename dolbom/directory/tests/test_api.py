@@ -184,3 +184,19 @@ def test_citizen_cannot_edit(api_client, seoul_lists, citizen, auth_header):
         f"/api/v1/facilities/{facility.pk}", {"enrolment": 1}, content_type="application/json", **auth_header(citizen)
     )
     assert res.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("상계동", "서울특별시 노원구 상계동"),
+        ("망원1동", "서울특별시 마포구 망원제1동"),
+        ("서울특별시 마포구 월드컵북로 416 2층(상암동, LGU+상암사옥)", "서울특별시 마포구 상암동"),
+        ("노원구", "서울특별시 노원구"),
+    ],
+)
+def test_place_by_address_or_dong_name(real_regions, text, label):
+    from dolbom.directory.selectors import place_from_text
+
+    place = place_from_text(text=text)
+    assert place.label == label and 37.4 < place.lat < 37.7
