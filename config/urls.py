@@ -12,6 +12,7 @@ urlpatterns = [
     path("care/", include("web.portal.booking_urls")),
     path("benefits/", include("web.portal.benefits_urls")),
     path("console/benefits/", include("web.console.benefits_urls")),
+    path("console/", include("web.console.operations_urls")),
     path("backoffice/bookings/", include("web.backoffice.booking_urls")),
     path("", include("web.counsel.urls")),
     path("", include("web.portal.urls")),

@@ -17,7 +17,7 @@ from dolbom.regions.models import Region
 
 from .eligibility import Engine, ProgrammeSpec, RegionSpan, load_programme_specs
 from .eligibility.catalogue import MAIN_STAGES, SITUATIONS, STAGES
-from .eligibility.parameters import load_parameters
+from .eligibility.parameters import load_parameters, with_dated_values
 from .models import Programme, ProgrammeRegion
 
 CASES_DIR = Path(__file__).parent / "eligibility" / "tests" / "cases"
@@ -133,8 +133,22 @@ def programme_test_cases(*, programme: Programme) -> list[dict[str, Any]]:
 
 
 @lru_cache(maxsize=1)
-def _parameters() -> dict[str, Any]:
+def _file_parameters() -> dict[str, Any]:
     return load_parameters()
+
+
+_overlaid: tuple[Any, dict[str, Any]] | None = None
+
+
+def _parameters() -> dict[str, Any]:
+    """The YAML parameters with the dated values officials approved laid over them (operations app)."""
+    global _overlaid
+    from dolbom.operations.selectors import parameter_overlay, parameter_overlay_version
+
+    version = parameter_overlay_version()
+    if _overlaid is None or _overlaid[0] != version:
+        _overlaid = (version, with_dated_values(_file_parameters(), parameter_overlay()))
+    return _overlaid[1]
 
 
 @lru_cache(maxsize=1)
@@ -173,7 +187,9 @@ _engine: tuple[tuple[Any, ...], Engine, dict[str, int]] | None = None
 def _version() -> tuple[Any, ...]:
     a = Programme.objects.aggregate(n=Count("id"), last=Max("updated_at"))
     b = ProgrammeRegion.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    return (a["n"], a["last"], b["n"], b["last"])
+    from dolbom.operations.selectors import parameter_overlay_version
+
+    return (a["n"], a["last"], b["n"], b["last"], parameter_overlay_version())
 
 
 def programme_spec(*, programme: Programme) -> ProgrammeSpec:

@@ -1,0 +1,74 @@
+"""Operations: what officials and providers run — dated parameter changes and incident reports.
+
+Participating municipalities are the booking app's `ServiceParticipation` and the benefits app's
+`ProgrammeRegion`; this app edits them through its services (scoped and audited) and owns no copy.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dolbom.core.models import BaseModel
+
+
+class ParameterChange(BaseModel):
+    """A dated value an official adds to a programme parameter (e.g. a new 부모급여 amount from next January).
+
+    The YAML parameter files stay the base and the rule code the logic; an approved change adds one dated
+    value on top, so checks dated before `effective_from` keep the old value.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("승인 대기")
+        APPROVED = "approved", _("승인")
+        REJECTED = "rejected", _("반려")
+        WITHDRAWN = "withdrawn", _("철회")
+
+    programme_key = models.CharField(_("사업 코드"), max_length=64, db_index=True)
+    parameter = models.CharField(_("매개변수"), max_length=80)
+    #: The new value (a number, or null for "not in force from this date").
+    value = models.JSONField(_("새 값"), null=True, blank=True)
+    previous_value = models.JSONField(_("이전 값"), null=True, blank=True)
+    effective_from = models.DateField(_("시행일"))
+    reason = models.CharField(_("사유·근거"), max_length=300)
+    status = models.CharField(_("상태"), max_length=16, choices=Status.choices, default=Status.PROPOSED, db_index=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("결정 시각"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-effective_from", "-pk"]
+        verbose_name = _("매개변수 변경")
+        verbose_name_plural = _("매개변수 변경")
+        indexes = [models.Index(fields=["status", "programme_key"])]
+
+    def __str__(self) -> str:
+        return f"{self.programme_key}.{self.parameter} = {self.value} ({self.effective_from})"
+
+
+class IncidentReport(BaseModel):
+    """사고·안전 보고: what happened at a facility, written by its staff instead of a paper form."""
+
+    class Severity(models.TextChoices):
+        MINOR = "minor", _("경미")
+        MODERATE = "moderate", _("보통")
+        SERIOUS = "serious", _("중대")
+
+    facility = models.ForeignKey("directory.Facility", on_delete=models.CASCADE, related_name="incidents")
+    occurred_at = models.DateTimeField(_("발생 시각"))
+    severity = models.CharField(_("정도"), max_length=16, choices=Severity.choices, default=Severity.MINOR)
+    summary = models.CharField(_("요약"), max_length=200)
+    description = models.TextField(_("경위"), blank=True)
+    actions_taken = models.TextField(_("조치 내용"), blank=True)
+    guardian_informed = models.BooleanField(_("보호자 안내함"), default=False)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        verbose_name = _("사고 보고")
+        verbose_name_plural = _("사고 보고")
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.occurred_at:%Y-%m-%d} {self.summary}"

@@ -132,3 +132,39 @@ def load_parameter_file(path: Path) -> dict[str, Parameter]:
 def load_parameters(directory: Path = PARAMETERS_DIR) -> dict[str, dict[str, Parameter]]:
     """Every parameter file, keyed by file stem (the programme key), then by parameter name."""
     return {path.stem: load_parameter_file(path) for path in sorted(directory.glob("*.yaml"))}
+
+
+def with_dated_values(
+    parameters: dict[str, dict[str, Parameter]], overlay: dict[str, dict[str, dict[date, Any]]]
+) -> dict[str, dict[str, Parameter]]:
+    """The parameters with extra dated values laid over them, `{programme: {name: {date: value}}}`.
+
+    An overlay date equal to a file date replaces that value; every earlier date keeps its value. Values added
+    this way count as verified (an official recorded them with a reason). Unknown names are ignored.
+    """
+    if not overlay:
+        return parameters
+    out = {key: dict(group) for key, group in parameters.items()}
+    for key, names in overlay.items():
+        group = out.get(key)
+        if group is None:
+            continue
+        for name, extra in names.items():
+            p = group.get(name)
+            if p is None or not extra:
+                continue
+            merged = {d: (v, ok) for d, v, ok in zip(p.dates, p.values, p.value_verified, strict=True)}
+            merged.update({d: (v, True) for d, v in extra.items()})
+            dates = tuple(sorted(merged))
+            group[name] = Parameter(
+                name=p.name,
+                description=p.description,
+                reference=p.reference,
+                unit=p.unit,
+                source=p.source,
+                verified=p.verified,
+                dates=dates,
+                values=tuple(merged[d][0] for d in dates),
+                value_verified=tuple(merged[d][1] for d in dates),
+            )
+    return out

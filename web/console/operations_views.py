@@ -1,0 +1,290 @@
+"""Officials' console: home, participating municipalities (care services and programmes), dated parameter
+changes and the audit log. Every page checks role and scope; the services check again on every write."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dolbom.core.errors import ApplicationError, InvalidInput, NotFound
+from dolbom.operations import selectors, services
+from dolbom.operations.models import ParameterChange
+
+REFUSAL = "시·군·구, 시·도 담당자만 볼 수 있는 페이지입니다."
+
+
+def refuse(request: HttpRequest, message: str = REFUSAL, status: int = 403) -> HttpResponse:
+    return render(request, "error.html", {"status": status, "message": message}, status=status)
+
+
+def official_only(view: Any) -> Any:
+    """Login, then officials (and administrators) only; others get a 403 page."""
+
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not selectors.is_official(request.user):
+            return refuse(request)
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def parse_date(value: str | None, field: str) -> date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput("날짜는 2027-01-01 형식으로 입력해 주세요.", detail={"fields": {field: value[:20]}}) from exc
+
+
+def parse_int(value: str | None, field: str) -> int:
+    try:
+        return int(value or "")
+    except ValueError as exc:
+        raise InvalidInput("입력값을 확인해 주세요.", detail={"fields": {field: "숫자가 아님"}}) from exc
+
+
+def _scope_label(user: Any) -> str:
+    region = getattr(user, "scope_region", None)
+    return region.full_name if region is not None else "전국"
+
+
+@official_only
+def console_home(request: HttpRequest) -> HttpResponse:
+    sections = [
+        ("/console/participation/", "참여 지역", "돌봄 서비스와 지원사업별 참여 시·군과 시작·종료일"),
+        ("/console/parameters/", "금액·기준 변경", "지원사업 매개변수의 새 값을 시행일과 함께 기록"),
+        ("/console/dashboards/", "통계", "서비스·시군별 이용 아동, 시간, 노쇼, 시간대별 이용률, CSV·XLSX 내려받기"),
+        ("/console/supply/", "수요 대비 공급", "읍·면·동별 0~5세 인구와 돌봄 정원"),
+        ("/console/monitoring/", "제공기관 점검", "노쇼·취소가 많은 시설, 낮은 평점, 사고 보고"),
+        ("/console/audit/", "감사 기록", "누가 언제 무엇을 보고 바꿨는지 (아동 정보 열람 포함)"),
+        ("/console/benefits/", "지원사업 규칙", "판정 규칙, 시행일별 값, 검증 사례"),
+    ]
+    pending = ParameterChange.objects.filter(status=ParameterChange.Status.PROPOSED).count()
+    return render(
+        request, "console/home.html", {"sections": sections, "scope": _scope_label(request.user), "pending": pending}
+    )
+
+
+# ---------------------------------------------------------------- participation
+
+
+@official_only
+def participation(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    context = {
+        "services": selectors.service_participation_table(user=user),
+        "programmes": selectors.programme_region_table(user=user),
+        "scope": _scope_label(user),
+        "today": timezone.localdate(),
+    }
+    return render(request, "console/participation.html", context)
+
+
+def _error_page(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    messages.error(request, exc.message)
+    if exc.status in (403, 404):
+        return refuse(request, exc.message, exc.status)
+    return redirect(request.POST.get("next") or "console:participation")
+
+
+@official_only
+@require_POST
+def participation_add(request: HttpRequest, kind: str) -> HttpResponse:
+    user: Any = request.user
+    try:
+        starts_on = parse_date(request.POST.get("starts_on"), "starts_on")
+        ends_on = parse_date(request.POST.get("ends_on"), "ends_on")
+        target = parse_int(request.POST.get("target"), "target")
+        query = request.POST.get("region", "")
+        if kind == "service":
+            row = services.service_participation_add(
+                actor=user, service_id=target, region_query=query, starts_on=starts_on, ends_on=ends_on
+            )
+        elif kind == "programme":
+            row = services.programme_region_add(
+                actor=user, programme_id=target, region_query=query, starts_on=starts_on, ends_on=ends_on
+            )
+        else:
+            raise NotFound()
+    except ApplicationError as exc:
+        return _error_page(request, exc)
+    messages.success(request, f"{row.region_name}을(를) 참여 지역으로 추가했습니다.")
+    return redirect("console:participation")
+
+
+@official_only
+@require_POST
+def participation_dates(request: HttpRequest, kind: str, row_id: int) -> HttpResponse:
+    user: Any = request.user
+    try:
+        starts_on = parse_date(request.POST.get("starts_on"), "starts_on")
+        ends_on = parse_date(request.POST.get("ends_on"), "ends_on")
+        if kind == "service":
+            row = services.service_participation_set_dates(
+                actor=user, participation_id=row_id, starts_on=starts_on, ends_on=ends_on
+            )
+        elif kind == "programme":
+            row = services.programme_region_set_dates(
+                actor=user, region_row_id=row_id, starts_on=starts_on, ends_on=ends_on
+            )
+        else:
+            raise NotFound()
+    except ApplicationError as exc:
+        return _error_page(request, exc)
+    messages.success(request, f"{row.region_name}의 참여 기간을 바꿨습니다.")
+    return redirect("console:participation")
+
+
+@official_only
+@require_http_methods(["GET", "POST"])
+def participation_remove(request: HttpRequest, kind: str, row_id: int) -> HttpResponse:
+    """GET asks for confirmation; POST removes (ending the row with a date is usually the better choice)."""
+    from dolbom.benefits.models import ProgrammeRegion
+    from dolbom.booking.models import ServiceParticipation
+
+    user: Any = request.user
+    row: Any
+    if kind == "service":
+        row = ServiceParticipation.objects.select_related("service").filter(pk=row_id).first()
+        code = row.region_prefix if row else ""
+        owner = row.service.name if row else ""
+    elif kind == "programme":
+        row = ProgrammeRegion.objects.select_related("programme").filter(pk=row_id).first()
+        code = row.region_code if row else ""
+        owner = row.programme.name if row else ""
+    else:
+        row = None
+    if row is None:
+        return refuse(request, "참여 지역을 찾을 수 없습니다.", 404)
+    if request.method == "GET":
+        from dolbom.core.permissions import region_in_scope
+
+        if not region_in_scope(user, code.ljust(10, "0")):
+            return refuse(request, "담당 지역 밖의 참여 지역은 바꿀 수 없습니다.")
+        return render(request, "console/participation_remove.html", {"row": row, "owner": owner, "kind": kind})
+    try:
+        if kind == "service":
+            services.service_participation_remove(actor=user, participation_id=row_id)
+        else:
+            services.programme_region_remove(actor=user, region_row_id=row_id)
+    except ApplicationError as exc:
+        return _error_page(request, exc)
+    messages.success(request, f"{owner}에서 {row.region_name}을(를) 뺐습니다.")
+    return redirect("console:participation")
+
+
+# ---------------------------------------------------------------- parameter changes
+
+
+@official_only
+@require_http_methods(["GET", "POST"])
+def parameters(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    status = 200
+    form: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in ("parameter", "value", "effective_from", "reason")}
+        try:
+            programme_key, _, name = form["parameter"].partition(".")
+            effective = parse_date(form["effective_from"], "effective_from")
+            if effective is None:
+                raise InvalidInput("시행일을 입력해 주세요.", detail={"fields": {"effective_from": "필수"}})
+            change = services.parameter_change_propose(
+                actor=user,
+                programme_key=programme_key,
+                parameter=name,
+                value=form["value"],
+                effective_from=effective,
+                reason=form["reason"],
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            errors = exc.detail.get("fields", {})
+            status = exc.status
+        else:
+            if change.status == ParameterChange.Status.APPROVED:
+                messages.success(
+                    request, f"{change.effective_from:%Y년 %-m월 %-d일}부터 새 값 {change.value}이(가) 적용됩니다."
+                )
+            else:
+                messages.success(request, "변경을 제안했습니다. 시·도 담당자가 승인하면 시행일부터 적용됩니다.")
+            return redirect("console:parameters")
+    context = {
+        "catalogue": selectors.parameter_catalogue(),
+        "changes": selectors.parameter_changes()[:100],
+        "form": form,
+        "errors": errors,
+        "can_decide": user.role in ("province_official", "admin") or user.is_superuser,
+        "today": timezone.localdate(),
+    }
+    return render(request, "console/parameters.html", context, status=status)
+
+
+@official_only
+@require_POST
+def parameter_decide(request: HttpRequest, change_id: int) -> HttpResponse:
+    user: Any = request.user
+    action = request.POST.get("action", "")
+    try:
+        if action in ("approve", "reject"):
+            services.parameter_change_decide(actor=user, change_id=change_id, approve=action == "approve")
+        elif action == "withdraw":
+            services.parameter_change_withdraw(actor=user, change_id=change_id)
+        else:
+            raise InvalidInput("알 수 없는 요청입니다.", detail={"fields": {"action": action[:20]}})
+    except ApplicationError as exc:
+        if exc.status in (403, 404):
+            return refuse(request, exc.message, exc.status)
+        messages.error(request, exc.message)
+        return redirect("console:parameters")
+    messages.success(
+        request, {"approve": "승인했습니다.", "reject": "반려했습니다.", "withdraw": "철회했습니다."}[action]
+    )
+    return redirect("console:parameters")
+
+
+# ---------------------------------------------------------------- audit log
+
+AUDIT_PAGE = 50
+
+
+@official_only
+def audit(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    g = request.GET
+    try:
+        since = parse_date(g.get("since"), "since")
+        until = parse_date(g.get("until"), "until")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        since = until = None
+    filters = {k: (g.get(k) or "").strip()[:80] for k in ("actor", "object_type", "object_id", "action")}
+    qs = selectors.audit_entries(user=user, since=since, until=until, **filters)
+    page = Paginator(qs, AUDIT_PAGE).get_page(g.get("page"))
+    query = g.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "since": since,
+        "until": until,
+        "actions": selectors.audit_actions(),
+        "object_types": selectors.audit_object_types(),
+        "query": query.urlencode(),
+        "scope": _scope_label(user),
+    }
+    return render(request, "console/audit.html", context)
