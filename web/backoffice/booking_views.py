@@ -105,6 +105,23 @@ def capacity(request: HttpRequest, fs_id: int) -> HttpResponse:
         day = date.fromisoformat(request.POST.get("date") or request.GET.get("date") or "")
     except ValueError:
         day = timezone.localdate()
+    if request.method == "POST" and request.POST.get("action") == "weekday":
+        try:
+            result = services.slot_capacity_set_weekday(
+                actor=request.user,  # type: ignore[arg-type]
+                facility_service_id=fs.pk,
+                weekday=day.weekday(),
+                start=day,
+                end=date.fromisoformat(request.POST.get("until", "")),
+                capacity=int(request.POST.get("capacity", "-1")),
+            )
+            note = f" ({result['skipped']}개는 이미 예약이 많아 그대로 두었습니다)" if result["skipped"] else ""
+            messages.success(request, f"{result['changed']}개 시간대의 정원을 바꿨습니다{note}.")
+        except ValueError:
+            messages.error(request, "날짜와 정원을 확인해 주세요.")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect(f"{request.path}?date={day.isoformat()}")
     if request.method == "POST" and request.POST.get("action") == "close_day":
         try:
             services.slot_day_close(
@@ -136,5 +153,7 @@ def capacity(request: HttpRequest, fs_id: int) -> HttpResponse:
         "prev_day": day - timedelta(days=1),
         "next_day": day + timedelta(days=1),
         "slots": selectors.slots_for_day(facility_service=fs, day=day),
+        "weekday_label": "월화수목금토일"[day.weekday()],
+        "until_default": day + timedelta(days=28),
     }
     return render(request, "booking/backoffice_capacity.html", context)

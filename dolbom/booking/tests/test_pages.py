@@ -137,6 +137,14 @@ def test_provider_changes_capacity_on_the_page(client, demo):
     client.post(f"/backoffice/bookings/capacity/{fs.pk}/", {"slot": slot.pk, "capacity": 6, "date": today.isoformat()})
     slot.refresh_from_db()
     assert slot.capacity == 6
+    next_week = today + timedelta(days=7)
+    client.post(
+        f"/backoffice/bookings/capacity/{fs.pk}/",
+        {"action": "weekday", "date": today.isoformat(), "until": next_week.isoformat(), "capacity": 5},
+    )
+    assert set(
+        Slot.objects.filter(facility_service=fs, starts_at__date=next_week).values_list("capacity", flat=True)
+    ) == {5}
     tomorrow = today + timedelta(days=1)
     client.post(f"/backoffice/bookings/capacity/{fs.pk}/", {"action": "close_day", "date": tomorrow.isoformat()})
     assert not Slot.objects.filter(facility_service=fs, starts_at__date=tomorrow, closed=False).exists()

@@ -434,3 +434,21 @@ def test_slots_are_generated_ahead_and_a_day_can_be_closed(frozen, fs_always, pr
         booking_create(actor=citizen, slot_ids=slot_ids(fs_always, at(DAY, 18), 1), child_ids=[kids["four"].pk])
     assert exc.value.code == "slot_closed"
     assert SlotException.objects.get(facility_service=fs_always, date=DAY).closed
+
+
+def test_saturday_capacity_raised_for_a_range(frozen, services, facility_x, provider_x, citizen, kids):
+    from dolbom.booking.services import slot_capacity_set_weekday
+
+    fs = FacilityService.objects.create(facility=facility_x, service=services["iksan-night-holiday"])
+    slots_generate(facility_service=fs, start=DAY, days=21)
+    saturday = DAY + timedelta(days=5)
+    with pytest.raises(PermissionDenied):
+        slot_capacity_set_weekday(
+            actor=citizen, facility_service_id=fs.pk, weekday=5, start=DAY, end=DAY + timedelta(days=20), capacity=6
+        )
+    result = slot_capacity_set_weekday(
+        actor=provider_x, facility_service_id=fs.pk, weekday=5, start=DAY, end=DAY + timedelta(days=20), capacity=6
+    )
+    assert result == {"changed": 9 * 3, "skipped": 0}  # three Saturdays, 09–18
+    assert {v.slot.capacity for v in slots_for_day(facility_service=fs, day=saturday)} == {6}
+    assert {v.slot.capacity for v in slots_for_day(facility_service=fs, day=DAY)} == {3}  # Monday untouched
