@@ -215,9 +215,17 @@ def act_facility_search(
 
 
 def act_home_visit_request(
-    *, actor: User, case_id: int, child_ids: Sequence[int], starts_at: Any, ends_at: Any, notes: str = ""
+    *,
+    actor: User,
+    case_id: int,
+    child_ids: Sequence[int],
+    starts_at: Any,
+    ends_at: Any,
+    service: str = "urgent",
+    needs: Sequence[str] = (),
+    note: str = "",
 ) -> Any:
-    """Request a home visit (방문돌봄) for the family through the matching app's request service."""
+    """Request a home visit (방문돌봄) at the family's home through the matching app's request service."""
     from dolbom.core.errors import ServiceUnavailable
 
     case, household = _family(actor=actor, case_id=case_id)
@@ -225,28 +233,44 @@ def act_home_visit_request(
         matching_services = importlib.import_module("dolbom.matching.services")
     except ImportError as exc:
         raise ServiceUnavailable("방문돌봄 신청 기능을 아직 쓸 수 없습니다.", code="home_visit_unavailable") from exc
-    create = getattr(matching_services, "visit_request_create", None) or getattr(
-        matching_services, "home_visit_request_create", None
-    )
+    create = getattr(matching_services, "visit_request_create", None)
     if create is None:
         raise ServiceUnavailable("방문돌봄 신청 기능을 아직 쓸 수 없습니다.", code="home_visit_unavailable")
+    if household.home_region_id is None or household.home_lat is None or household.home_lng is None:
+        raise InvalidInput(
+            "보호자의 집 주소(위치)가 등록되어 있지 않아 방문돌봄을 신청할 수 없습니다.",
+            code="home_address_missing",
+            detail={"fields": {"home_address": "필수"}},
+        )
+    ids = list(dict.fromkeys(child_ids))
+    children = list(Child.objects.filter(household=household, pk__in=ids))
+    if not ids or len(children) != len(ids):
+        raise InvalidInput("돌봄 받을 이 가정의 아이를 골라 주세요.", detail={"fields": {"child_ids": "아동"}})
     with transaction.atomic():
         request = create(
-            actor=actor,
-            household_id=household.pk,
-            child_ids=list(child_ids),
+            household=household,
+            children=children,
+            service=service,
+            region=household.home_region,
+            address=household.home_address or (household.home_region.full_name if household.home_region else ""),
+            lat=household.home_lat,
+            lng=household.home_lng,
             starts_at=starts_at,
             ends_at=ends_at,
-            notes=notes,
+            needs=list(needs),
+            note=note,
+            actor=actor,
         )
-        start = timezone.localtime(starts_at) if hasattr(starts_at, "tzinfo") else starts_at
+        start, end = timezone.localtime(request.starts_at), timezone.localtime(request.ends_at)
         case_action_record(
             actor=actor,
             case_id=case.pk,
             kind=CaseEvent.Kind.HOME_VISIT,
-            summary=f"방문돌봄 신청: {start:%m월 %d일 %H:%M}" if hasattr(start, "strftime") else "방문돌봄 신청",
+            summary=f"방문돌봄 신청 ({request.get_service_display()}): {start:%m월 %d일 %H:%M}~{end:%H:%M}, "
+            f"{', '.join(c.name for c in children)}",
             object_type=request._meta.label_lower,
             object_id=request.pk,
+            data={"status": request.status},
         )
     return request
 

@@ -258,7 +258,9 @@ class ActHomeVisitIn(Strict):
     child_ids: list[int] = Field(max_length=12)
     starts_at: datetime
     ends_at: datetime
-    notes: str = Field(default="", max_length=1000)
+    service: str = Field(default="urgent", max_length=20)
+    needs: list[str] = Field(default_factory=list, max_length=10)
+    note: str = Field(default="", max_length=1000)
 
 
 class ArticleOut(Schema):

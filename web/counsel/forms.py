@@ -133,13 +133,25 @@ class FacilitySearchForm(forms.Form):
     vacancy = forms.BooleanField(label="빈자리 있는 곳만", required=False)
 
 
-class HomeVisitRecordForm(forms.Form):
+class HomeVisitForm(forms.Form):
+    service = forms.ChoiceField(label="방문돌봄 종류", choices=[])
     starts_at = forms.DateTimeField(
         label="방문 시작", widget=DT_WIDGET, input_formats=DT_FORMATS, error_messages=DT_ERRORS
     )
-    hours = forms.IntegerField(label="시간", min_value=1, max_value=24, initial=4)
-    reference = forms.CharField(label="신청 번호", required=False, max_length=64)
-    note = forms.CharField(label="메모", required=False, max_length=200)
+    hours = forms.IntegerField(label="시간", min_value=1, max_value=12, initial=4)
+    needs = forms.MultipleChoiceField(
+        label="필요한 돌봄",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[("infant", "영아"), ("illness", "아픈 아이"), ("special_needs", "특별한 돌봄")],
+    )
+    note = forms.CharField(label="돌보미에게 전할 말", required=False, max_length=500)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from dolbom.matching.models import VisitRequest
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["service"].choices = VisitRequest.Service.choices  # type: ignore[attr-defined]
 
 
 class CloseForm(forms.Form):

@@ -285,7 +285,7 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "referral_form": forms.ReferralForm(),
         "benefits_form": forms.BenefitsForm(),
         "close_form": forms.CloseForm(),
-        "home_visit_form": forms.HomeVisitRecordForm(),
+        "home_visit_form": forms.HomeVisitForm(),
         "agents": selectors.agents_for_case(actor=actor, case=case),  # type: ignore[arg-type]
         "reply_form": forms.ReplyForm(),
         "offered": offered,
@@ -544,22 +544,23 @@ def act_facilities(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @agent_page
 @require_POST
-def act_home_visit_record(request: HttpRequest, case_id: int) -> HttpResponse:
-    """Note a home-visit request made for the family in the home-visit (방문돌봄) screens."""
+def act_home_visit(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Request a home visit (방문돌봄) for the family through the home-visit service."""
 
     def run() -> str:
-        data = _valid(forms.HomeVisitRecordForm(request.POST))
-        start = timezone.localtime(data["starts_at"])
-        services.case_action_record(
+        data = _valid(forms.HomeVisitForm(request.POST))
+        child_ids = [int(v) for v in request.POST.getlist("child_ids") if v.isdigit()]
+        visit = acting.act_home_visit_request(
             actor=request.user,  # type: ignore[arg-type]
             case_id=case_id,
-            kind="home_visit",
-            summary=f"방문돌봄 신청: {start:%m월 %d일 %H:%M}부터 {data['hours']}시간"
-            + (f" — {data['note']}" if data["note"] else ""),
-            object_type="matching.request",
-            object_id=data["reference"] or "",
+            child_ids=child_ids,
+            starts_at=data["starts_at"],
+            ends_at=data["starts_at"] + timedelta(hours=data["hours"]),
+            service=data["service"],
+            needs=data["needs"],
+            note=data["note"],
         )
-        return "방문돌봄 신청을 사례 기록에 남겼습니다."
+        return f"보호자 대신 방문돌봄을 신청했습니다 ({visit.get_status_display()})."
 
     return _case_action(request, case_id, run, anchor="act")
 

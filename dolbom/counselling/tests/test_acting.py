@@ -171,3 +171,33 @@ def test_benefits_check_through_the_real_catalogue(citizen, family, agent, clock
     assert "아동수당" in summary.eligible
     event = case.events.get(kind=CaseEvent.Kind.BENEFITS_CHECK)
     assert "부모급여" in event.summary
+
+
+def test_agent_requests_a_home_visit_through_the_matching_service(citizen, family, agent, coordinator_gangnam, clock):
+    from dolbom.matching.models import VisitRequest
+
+    family.home_address, family.home_lat, family.home_lng = "경기도 수원시 장안구", 37.30, 127.01
+    family.save()
+    case = services.case_for_family(guardian=citizen, actor=agent)
+    child = family.children.get()
+    window = {"starts_at": kst(2026, 11, 25, 9), "ends_at": kst(2026, 11, 25, 13)}
+    with pytest.raises(PermissionDenied):
+        acting.act_home_visit_request(actor=coordinator_gangnam, case_id=case.pk, child_ids=[child.pk], **window)
+    with pytest.raises(InvalidInput):
+        acting.act_home_visit_request(actor=agent, case_id=case.pk, child_ids=[999999], **window)
+    with pytest.raises(InvalidInput):  # the matching app's own rule: at most 12 hours
+        acting.act_home_visit_request(
+            actor=agent,
+            case_id=case.pk,
+            child_ids=[child.pk],
+            starts_at=kst(2026, 11, 25, 6),
+            ends_at=kst(2026, 11, 25, 20),
+        )
+    assert not VisitRequest.objects.exists()
+    visit = acting.act_home_visit_request(
+        actor=agent, case_id=case.pk, child_ids=[child.pk], service="illness", **window
+    )
+    assert visit.household == family and visit.region == family.home_region
+    entry = AuditEntry.objects.get(action="case.act.home_visit")
+    assert entry.acting_for == citizen and entry.after["object_id"] == str(visit.pk)
+    assert case.events.get(kind=CaseEvent.Kind.HOME_VISIT).on_behalf

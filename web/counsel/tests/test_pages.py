@@ -163,21 +163,29 @@ def test_the_demo_story_through_the_pages(client, citizen, family, agent, care, 
         assert action in acting_for, action
 
 
-def test_case_page_audits_child_reads_and_records_a_home_visit(client, citizen, family, agent, clock):
+def test_case_page_audits_child_reads_and_requests_a_home_visit(client, citizen, family, agent, clock):
+    from dolbom.matching.models import VisitRequest
+
     case = services.case_for_family(guardian=citizen, actor=agent)
+    child = family.children.get()
     client.force_login(agent)
     page = client.get(f"/counsel/cases/{case.pk}/").content.decode()
-    assert "하늘" in page
+    assert "하늘" in page and "방문돌봄 신청" in page
     read = AuditEntry.objects.get(action="child.read")
     assert read.actor == agent and read.acting_for == citizen
-    bad = client.post(f"/counsel/cases/{case.pk}/act/home-visit/", {"starts_at": "someday", "hours": "4"})
-    assert bad.status_code == 422
-    response = client.post(
-        f"/counsel/cases/{case.pk}/act/home-visit/", {"starts_at": "2026-11-25T09:00", "hours": "4", "reference": "77"}
-    )
+    form = {"service": "urgent", "starts_at": "2026-11-25T09:00", "hours": "4", "child_ids": [child.pk]}
+    assert client.post(f"/counsel/cases/{case.pk}/act/home-visit/", {**form, "starts_at": "someday"}).status_code == 422
+    # No position for the home yet: refused with the reason, nothing written.
+    assert client.post(f"/counsel/cases/{case.pk}/act/home-visit/", form).status_code == 422
+    family.home_address, family.home_lat, family.home_lng = "경기도 수원시 장안구 정자동", 37.30, 127.01
+    family.save()
+    response = client.post(f"/counsel/cases/{case.pk}/act/home-visit/", {**form, "needs": ["infant"]})
     assert response.status_code == 302
+    visit = VisitRequest.objects.get()
+    assert visit.household == family and list(visit.children.all()) == [child] and "infant" in visit.needs
     event = case.events.get(kind="home_visit")
-    assert event.summary.startswith("방문돌봄 신청: 11월 25일 09:00부터 4시간") and event.on_behalf
+    assert event.on_behalf and event.object_id == str(visit.pk)
+    assert "11월 25일 09:00~13:00" in event.summary
     assert AuditEntry.objects.get(action="case.act.home_visit").acting_for == citizen
 
 
