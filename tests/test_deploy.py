@@ -17,6 +17,7 @@ def run_check(extra_env: dict) -> subprocess.CompletedProcess:
         **extra_env,
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         capture_output=True,

@@ -180,6 +180,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "benefits-alerts-daily": {"task": "benefits.alerts_daily", "schedule": 6 * 3600.0},
     "booking-waitlist-advance": {"task": "booking.waitlist_advance_all", "schedule": 60.0},
     "booking-slots-ahead": {"task": "booking.slots_generate_ahead", "schedule": 6 * 3600.0},
+    "counselling-sla-escalate": {"task": "counselling.sla_escalate", "schedule": 300.0},
 }
 
 # Map: tiles are optional; with no tile server the map shows the bundled 시군구 boundaries.
