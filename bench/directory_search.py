@@ -143,6 +143,10 @@ def seed(n: int, rng: random.Random) -> dict[str, Any]:
                 batch = []
         Facility.objects.bulk_create(batch)
     facility_hours_sync()
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # fresh statistics, as autovacuum / a nightly ANALYZE would give
+        cursor.execute("ANALYZE")
     points = [(units[pk].lat, units[pk].lng) for pk in rng.choices(ids, weights=weights, k=2000)]
     return {
         "regions_import_s": round(regions_s, 2),
@@ -288,6 +292,9 @@ def run_one(db: str, n: int, k: int, workers: int) -> dict[str, Any]:
     finally:
         if stop is not None:
             stop()
+        import shutil
+
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def main() -> None:

@@ -3,7 +3,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from dolbom.core.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, actor_of
+from dolbom.core.api_auth import AUTH_REQUIRED, BearerTokenAuth, actor_of
 from dolbom.core.errors import InvalidInput
 
 from .importers.formats import SERVICE_LABELS
@@ -79,6 +79,15 @@ def split_types(value: str | None) -> list[str]:
     return [t.strip() for t in (value or "").split(",") if t.strip()][:30]
 
 
+def _caller(request: HttpRequest) -> Any:
+    """The signed-in user for near_home, by session or bearer token. The search itself is public, so the
+    token is checked only when a caller asks for their home (keeps the common request free of auth work)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return user
+    return BearerTokenAuth()(request)
+
+
 def search_from_query(request: HttpRequest, query: FacilityQuery) -> tuple[Any, dict | None]:
     lat, lng, origin = query.lat, query.lng, None
     if (lat is None) != (lng is None):
@@ -90,7 +99,7 @@ def search_from_query(request: HttpRequest, query: FacilityQuery) -> tuple[Any, 
         lat, lng = place.lat, place.lng
         origin = {"lat": lat, "lng": lng, "label": place.label}
     elif lat is None and query.near_home:
-        home = place_of_home(user=actor_of(request))
+        home = place_of_home(user=_caller(request))
         if home is None:
             raise InvalidInput(
                 "등록된 집 주소가 없습니다. 내 정보에서 집 주소를 등록해 주세요.",
@@ -117,7 +126,13 @@ def search_from_query(request: HttpRequest, query: FacilityQuery) -> tuple[Any, 
     return result, origin
 
 
-@router.get("", response=FacilityPage, auth=AUTH_OPTIONAL, summary="돌봄시설 검색 (거리·지역·연령·운영시각·빈자리)")
+@router.get(
+    "",
+    response=FacilityPage,
+    auth=None,
+    summary="돌봄시설 검색 (거리·지역·연령·운영시각·빈자리)",
+    description="공개 검색입니다. near_home=true는 로그인(세션 또는 Bearer 토큰)한 보호자의 등록된 집 주변을 찾습니다.",
+)
 def search(request: HttpRequest, query: Query[FacilityQuery]) -> dict:
     result, origin = search_from_query(request, query)
     return {

@@ -156,8 +156,9 @@ class OpeningInterval(models.Model):
     day_key = models.PositiveSmallIntegerField()
     opens_min = models.PositiveSmallIntegerField()
     closes_min = models.PositiveSmallIntegerField()
-    # Copied from the facility so a nearest-open search filters on one index (day_key, lat, lng, times,
-    # ages) and reaches the facility row only for real candidates. Only listed facilities have rows.
+    # Copied from the facility so a nearest-open search filters on one covering index (day_key, lat, lng,
+    # times, ages, facility) and reaches the facility row only for real candidates. Only listed
+    # facilities have rows.
     lat = models.FloatField(null=True, blank=True)
     lng = models.FloatField(null=True, blank=True)
     min_age_months = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -167,8 +168,17 @@ class OpeningInterval(models.Model):
         indexes = [
             models.Index(fields=["facility", "day_key", "opens_min"], name="interval_facility_day"),
             models.Index(
-                fields=["day_key", "lat", "lng", "opens_min", "closes_min", "min_age_months", "max_age_months"],
-                name="interval_day_latlng",
+                fields=[
+                    "day_key",
+                    "lat",
+                    "lng",
+                    "opens_min",
+                    "closes_min",
+                    "min_age_months",
+                    "max_age_months",
+                    "facility",
+                ],
+                name="interval_day_point",
             ),
         ]
         constraints = [
