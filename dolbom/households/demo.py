@@ -22,7 +22,7 @@ def load(stdout: Any) -> list[str]:
     household.save()
     now = today()
     children = [
-        ("김하늘", now - timedelta(days=183), None, "", "땅콩"),
+        ("김하늘", now - timedelta(days=200), None, "", "땅콩"),  # six and a half months: bookable from 6
         ("김바다", date(now.year - 4, 5, 10), None, "", ""),
         ("김산", date(now.year - 8, 3, 2), None, "천식 — 흡입기 지참", ""),
         ("튼튼이", None, now + timedelta(days=98), "", ""),
