@@ -72,3 +72,20 @@ class IncidentReport(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.facility_id} {self.occurred_at:%Y-%m-%d} {self.summary}"
+
+
+class BookingRating(BaseModel):
+    """A family's rating of a facility booking after use (1–5), the facility side of satisfaction."""
+
+    booking = models.OneToOneField("booking.Booking", on_delete=models.CASCADE, related_name="rating")
+    facility = models.ForeignKey("directory.Facility", on_delete=models.CASCADE, related_name="+")
+    stars = models.PositiveSmallIntegerField(_("별점"))
+    comment = models.TextField(_("의견"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("시설 이용 평가")
+        verbose_name_plural = _("시설 이용 평가")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(stars__gte=1, stars__lte=5), name="booking_rating_stars")
+        ]

@@ -15,6 +15,7 @@ DEMO_STEPS = [
     "dolbom.benefits.demo",
     "dolbom.booking.demo",
     "dolbom.counselling.demo",
+    "dolbom.operations.demo",
 ]
 
 

@@ -1,0 +1,534 @@
+"""Dashboard figures, aggregated in the database and scoped to the official's region.
+
+Definitions (the same in every table, the CSV/XLSX exports and the test that recounts them from the records):
+- a period is [start, end] in local dates; a service belongs to the period by its start time;
+- facility care (booking app): the municipality is the facility's 시·군·구 (first five code digits);
+  home visits (matching app): the request's 시·군·구;
+- 이용 아동(연인원) counts a child once per service used (an attended booking, a completed visit);
+  실인원 counts each child once over the whole period and all services;
+- 이용 시간 is child-hours: one occupied one-hour slot of an attended booking, or a completed visit's
+  length for each of its children;
+- fill rate = occupied places / offered places of open slots, by weekday and hour of the slot;
+- waiting time: facility bookings from request to the facility's decision; visits from request to the
+  caregiver's acceptance;
+- satisfaction: facility and visit ratings (1–5); the 100-point score is the average × 20.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, Substr
+from django.utils import timezone
+
+from dolbom.booking.models import Booking, BookingChild, Occupancy, Slot, WaitlistEntry
+from dolbom.core.permissions import scope_prefixes
+from dolbom.matching.models import Caregiver, Qualification, VisitAssignment, VisitRating, VisitRequest
+from dolbom.regions.models import Region
+
+from .models import BookingRating, IncidentReport
+
+WEEKDAYS = ["월", "화", "수", "목", "금", "토", "일"]
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        tz = timezone.get_current_timezone()
+        return (
+            datetime.combine(self.start, time.min, tzinfo=tz),
+            datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz),
+        )
+
+    @classmethod
+    def last_year(cls, today: date | None = None) -> Period:
+        today = today or timezone.localdate()
+        return cls(start=date(today.year - 1, 1, 1), end=date(today.year - 1, 12, 31))
+
+    @classmethod
+    def last_12_months(cls, today: date | None = None) -> Period:
+        today = today or timezone.localdate()
+        return cls(start=today - timedelta(days=365), end=today - timedelta(days=1))
+
+
+def _scope(field_name: str, prefixes: list[str] | None) -> Q:
+    if prefixes is None:
+        return Q()
+    q = Q(pk__in=[])
+    for p in prefixes:
+        q |= Q(**{f"{field_name}__startswith": p})
+    return q
+
+
+@dataclass
+class Scope:
+    """What an official may see: region-code prefixes (None = everywhere) and the period."""
+
+    prefixes: list[str] | None
+    period: Period
+    _names: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, *, user: Any, period: Period) -> Scope:
+        return cls(prefixes=scope_prefixes(user), period=period)
+
+    def bookings(self) -> QuerySet[Booking]:
+        lo, hi = self.period.bounds()
+        return Booking.objects.filter(
+            _scope("facility_service__facility__region__code", self.prefixes), starts_at__gte=lo, starts_at__lt=hi
+        )
+
+    def visits(self) -> QuerySet[VisitRequest]:
+        lo, hi = self.period.bounds()
+        return VisitRequest.objects.filter(_scope("region__code", self.prefixes), starts_at__gte=lo, starts_at__lt=hi)
+
+    def slots(self) -> QuerySet[Slot]:
+        lo, hi = self.period.bounds()
+        return Slot.objects.filter(
+            _scope("facility_service__facility__region__code", self.prefixes),
+            starts_at__gte=lo,
+            starts_at__lt=hi,
+            closed=False,
+        )
+
+
+def _sgg_names(codes: set[str]) -> dict[str, str]:
+    rows = Region.objects.filter(code__in=[c.ljust(10, "0") for c in codes]).values_list("code", "full_name")
+    names = {code[:5]: name for code, name in rows}
+    # a 구 of a 시 (수원시 장안구 41111) is shown under its own name; the 시 row (41110) under the 시
+    return {c: names.get(c, c) for c in codes}
+
+
+VISIT_PREFIX = "visit:"
+
+
+def service_municipality_table(*, scope: Scope) -> list[dict[str, Any]]:
+    """One row per (service, 시·군·구): requests, attended/completed, no-shows, cancellations, children, hours."""
+    rows: dict[tuple[str, str], dict[str, Any]] = defaultdict(
+        lambda: {
+            "requests": 0,
+            "served": 0,
+            "no_show": 0,
+            "cancelled": 0,
+            "declined": 0,
+            "uses": 0,
+            "unique_children": 0,
+            "child_hours": 0.0,
+        }
+    )
+    names: dict[str, str] = {}
+    S = Booking.Status
+    sgg = Substr("facility_service__facility__region__code", 1, 5)
+    for r in (
+        scope.bookings()
+        .values(svc=F("facility_service__service__code"), name=F("facility_service__service__name"), sgg=sgg)
+        .annotate(
+            requests=Count("id"),
+            served=Count("id", filter=Q(status=S.ATTENDED)),
+            no_show=Count("id", filter=Q(status=S.NO_SHOW)),
+            cancelled=Count("id", filter=Q(status=S.CANCELLED)),
+            declined=Count("id", filter=Q(status=S.DECLINED)),
+        )
+    ):
+        row = rows[(r["svc"], r["sgg"])]
+        names[r["svc"]] = r["name"]
+        for k in ("requests", "served", "no_show", "cancelled", "declined"):
+            row[k] += r[k]
+    attended = scope.bookings().filter(status=S.ATTENDED)
+    for r in (
+        BookingChild.objects.filter(booking__in=attended.values("pk"))
+        .values(
+            svc=F("booking__facility_service__service__code"),
+            sgg=Substr("booking__facility_service__facility__region__code", 1, 5),
+        )
+        .annotate(uses=Count("id"), unique=Count("child", distinct=True))
+    ):
+        rows[(r["svc"], r["sgg"])]["uses"] += r["uses"]
+        rows[(r["svc"], r["sgg"])]["unique_children"] += r["unique"]
+    for r in (
+        Occupancy.objects.filter(booking__in=attended.values("pk"))
+        .values(
+            svc=F("booking__facility_service__service__code"),
+            sgg=Substr("booking__facility_service__facility__region__code", 1, 5),
+        )
+        .annotate(hours=Count("id"))
+    ):
+        rows[(r["svc"], r["sgg"])]["child_hours"] += r["hours"]
+
+    V = VisitRequest.Status
+    visit_labels = dict(VisitRequest.Service.choices)
+    for r in (
+        scope.visits()
+        .values(svc=F("service"), sgg=Substr("region__code", 1, 5))
+        .annotate(
+            requests=Count("id"),
+            served=Count("id", filter=Q(status=V.DONE)),
+            cancelled=Count("id", filter=Q(status=V.CANCELLED)),
+            declined=Count("id", filter=Q(status=V.EXPIRED)),
+        )
+    ):
+        key = VISIT_PREFIX + r["svc"]
+        names[key] = str(visit_labels.get(r["svc"], r["svc"]))
+        row = rows[(key, r["sgg"])]
+        for k in ("requests", "served", "cancelled", "declined"):
+            row[k] += r[k]
+    through = VisitRequest.children.through
+    length = ExpressionWrapper(F("visitrequest__ends_at") - F("visitrequest__starts_at"), output_field=DurationField())
+    for r in (
+        through.objects.filter(visitrequest__in=scope.visits().filter(status=V.DONE).values("pk"))
+        .values(svc=F("visitrequest__service"), sgg=Substr("visitrequest__region__code", 1, 5))
+        .annotate(uses=Count("id"), unique=Count("child", distinct=True), length=Sum(length))
+    ):
+        row = rows[(VISIT_PREFIX + r["svc"], r["sgg"])]
+        row["uses"] += r["uses"]
+        row["unique_children"] += r["unique"]
+        row["child_hours"] += _hours(r["length"])
+
+    sgg_names = _sgg_names({k[1] for k in rows})
+    out = []
+    for (svc, code), row in rows.items():
+        taken = row["served"] + row["no_show"]
+        out.append(
+            {
+                "service": names.get(svc, svc),
+                "service_code": svc,
+                "municipality": sgg_names.get(code, code),
+                "municipality_code": code,
+                **row,
+                "child_hours": round(row["child_hours"], 1),
+                "no_show_rate": round(100 * row["no_show"] / taken, 1) if taken else None,
+            }
+        )
+    out.sort(key=lambda r: (r["service"], r["municipality_code"]))
+    return out
+
+
+def _hours(value: Any) -> float:
+    if value is None:
+        return 0.0
+    if isinstance(value, timedelta):
+        return value.total_seconds() / 3600
+    return float(value) / 3_600_000_000  # microseconds where the database returns a number
+
+
+def service_totals(table: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The table summed per service (the figures a report quotes: 방문형 28,596, 언제나 어린이집 6,857...)."""
+    acc: dict[str, dict[str, Any]] = {}
+    for r in table:
+        t = acc.setdefault(
+            r["service_code"],
+            {
+                "service": r["service"],
+                "service_code": r["service_code"],
+                "municipalities": 0,
+                "requests": 0,
+                "served": 0,
+                "uses": 0,
+                "child_hours": 0.0,
+                "no_show": 0,
+            },
+        )
+        t["municipalities"] += 1
+        for k in ("requests", "served", "uses", "no_show"):
+            t[k] += r[k]
+        t["child_hours"] = round(t["child_hours"] + r["child_hours"], 1)
+    return sorted(acc.values(), key=lambda t: -t["uses"])
+
+
+def unique_children(*, scope: Scope) -> int:
+    """Children who used any service in the period, each counted once."""
+    facility = BookingChild.objects.filter(
+        booking__in=scope.bookings().filter(status=Booking.Status.ATTENDED).values("pk")
+    ).values("child_id")
+    visits = VisitRequest.children.through.objects.filter(
+        visitrequest__in=scope.visits().filter(status=VisitRequest.Status.DONE).values("pk")
+    ).values("child_id")
+    return facility.union(visits).count()
+
+
+def satisfaction(*, scope: Scope) -> dict[str, Any]:
+    facility = BookingRating.objects.filter(booking__in=scope.bookings().values("pk"))
+    visits = VisitRating.objects.filter(request__in=scope.visits().values("pk"))
+    dist = {s: 0 for s in range(1, 6)}
+    total = 0
+    stars_sum = 0
+    for qs in (facility, visits):
+        for r in qs.values("stars").annotate(n=Count("id")):
+            dist[r["stars"]] += r["n"]
+            total += r["n"]
+            stars_sum += r["stars"] * r["n"]
+    average = stars_sum / total if total else None
+    return {
+        "ratings": total,
+        "average": round(average, 2) if average is not None else None,
+        "score": round(average * 20, 1) if average is not None else None,
+        "distribution": [
+            {"stars": s, "count": n, "pct": round(100 * n / total, 1) if total else 0.0} for s, n in dist.items()
+        ],
+    }
+
+
+def waiting_times(*, scope: Scope) -> list[dict[str, Any]]:
+    wait = ExpressionWrapper(F("decided_at") - F("created_at"), output_field=DurationField())
+    facility = scope.bookings().filter(decided_at__isnull=False).aggregate(n=Count("id"), avg=Avg(wait))
+    visit_wait = ExpressionWrapper(F("created_at") - F("request__created_at"), output_field=DurationField())
+    visits = VisitAssignment.objects.filter(
+        request__in=scope.visits().values("pk"),
+        status__in=[VisitAssignment.Status.ACCEPTED, VisitAssignment.Status.COMPLETED],
+    ).aggregate(n=Count("id"), avg=Avg(visit_wait))
+    return [
+        {"kind": "시설 예약 (신청→승인)", "count": facility["n"], "average_hours": _round_hours(facility["avg"])},
+        {"kind": "방문돌봄 (신청→돌보미 배정)", "count": visits["n"], "average_hours": _round_hours(visits["avg"])},
+    ]
+
+
+def _round_hours(value: Any) -> float | None:
+    return None if value is None else round(_hours(value), 2)
+
+
+def fill_rates(*, scope: Scope) -> list[dict[str, Any]]:
+    """Places offered and taken by weekday (1 = Monday) and hour of day, local time."""
+    offered = {
+        (r["wd"], r["h"]): r["cap"]
+        for r in scope.slots()
+        .annotate(wd=ExtractIsoWeekDay("starts_at"), h=ExtractHour("starts_at"))
+        .values("wd", "h")
+        .annotate(cap=Sum("capacity"))
+    }
+    taken = {
+        (r["wd"], r["h"]): r["n"]
+        for r in Occupancy.objects.filter(active=True, slot__in=scope.slots().values("pk"))
+        .annotate(wd=ExtractIsoWeekDay("starts_at"), h=ExtractHour("starts_at"))
+        .values("wd", "h")
+        .annotate(n=Count("id"))
+    }
+    out = []
+    for key in sorted(set(offered) | set(taken)):
+        cap, n = offered.get(key, 0) or 0, taken.get(key, 0)
+        out.append(
+            {
+                "weekday": key[0],
+                "weekday_name": WEEKDAYS[key[0] - 1],
+                "hour": key[1],
+                "offered": cap,
+                "taken": n,
+                "fill_rate": round(100 * n / cap, 1) if cap else None,
+            }
+        )
+    return out
+
+
+def fill_by_hour(rates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    acc: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for r in rates:
+        acc[r["hour"]][0] += r["offered"]
+        acc[r["hour"]][1] += r["taken"]
+    return [
+        {"hour": h, "offered": o, "taken": t, "fill_rate": round(100 * t / o, 1) if o else None}
+        for h, (o, t) in sorted(acc.items())
+    ]
+
+
+def fill_by_weekday(rates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    acc: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for r in rates:
+        acc[r["weekday"]][0] += r["offered"]
+        acc[r["weekday"]][1] += r["taken"]
+    return [
+        {"weekday": WEEKDAYS[d - 1], "offered": o, "taken": t, "fill_rate": round(100 * t / o, 1) if o else None}
+        for d, (o, t) in sorted(acc.items())
+    ]
+
+
+def unmet_requests(*, scope: Scope) -> list[dict[str, Any]]:
+    lo, hi = scope.period.bounds()
+    W = WaitlistEntry.Status
+    waitlist = WaitlistEntry.objects.filter(
+        _scope("facility_service__facility__region__code", scope.prefixes), created_at__gte=lo, created_at__lt=hi
+    )
+    return [
+        {"kind": "시설이 거절한 예약", "count": scope.bookings().filter(status=Booking.Status.DECLINED).count()},
+        {
+            "kind": "대기 후 예약하지 못함",
+            "count": waitlist.filter(status__in=[W.LAPSED, W.CANCELLED, W.WAITING]).count(),
+        },
+        {
+            "kind": "돌보미를 배정하지 못한 방문 요청",
+            "count": scope.visits().filter(status=VisitRequest.Status.EXPIRED).count(),
+        },
+    ]
+
+
+def monthly(*, scope: Scope) -> list[dict[str, Any]]:
+    """Served child-uses per month (facility and visits), for the trend chart."""
+    from django.db.models.functions import TruncMonth
+
+    acc: dict[str, int] = defaultdict(int)
+    for r in (
+        BookingChild.objects.filter(booking__in=scope.bookings().filter(status=Booking.Status.ATTENDED).values("pk"))
+        .values(m=TruncMonth("booking__starts_at"))
+        .annotate(n=Count("id"))
+    ):
+        acc[r["m"].strftime("%Y-%m")] += r["n"]
+    for r in (
+        VisitRequest.children.through.objects.filter(
+            visitrequest__in=scope.visits().filter(status=VisitRequest.Status.DONE).values("pk")
+        )
+        .values(m=TruncMonth("visitrequest__starts_at"))
+        .annotate(n=Count("id"))
+    ):
+        acc[r["m"].strftime("%Y-%m")] += r["n"]
+    return [{"month": m, "uses": n} for m, n in sorted(acc.items())]
+
+
+# ---------------------------------------------------------------- supply and demand
+
+
+def supply_demand(*, user: Any) -> list[dict[str, Any]]:
+    """Per 시·군·구 in scope: children aged 0–5 (latest 주민등록 인구) against facility places (정원 of listed
+    facilities) — children per place, highest first (where care is shortest)."""
+    from dolbom.directory.models import Facility
+    from dolbom.regions.models import RegionPopulation
+
+    prefixes = scope_prefixes(user)
+    pops: dict[str, dict[str, Any]] = {}
+    latest: dict[str, Any] = {}
+    qs = RegionPopulation.objects.filter(
+        _scope("region__code", prefixes), region__level=Region.Level.SIGUNGU, region__is_active=True
+    ).values("region__code", "region__full_name", "as_of", "age_0", "age_1", "age_2", "age_3", "age_4", "age_5")
+    for r in qs:
+        code = r["region__code"][:5]
+        if code in latest and latest[code] >= r["as_of"]:
+            continue
+        latest[code] = r["as_of"]
+        pops[code] = {
+            "name": r["region__full_name"],
+            "children": sum(r[f"age_{i}"] for i in range(6)),  # type: ignore[literal-required]
+            "as_of": r["as_of"],
+        }
+    places = {
+        r["sgg"]: (r["places"] or 0, r["n"])
+        for r in Facility.objects.filter(_scope("region__code", prefixes), status__in=Facility.LISTED_STATUSES)
+        .annotate(sgg=Substr("region__code", 1, 5))
+        .values("sgg")
+        .annotate(places=Sum("capacity"), n=Count("id"))
+    }
+    out = []
+    for code, p in pops.items():
+        cap, n = places.get(code, (0, 0))
+        out.append(
+            {
+                "municipality": p["name"],
+                "municipality_code": code,
+                "children_0_5": p["children"],
+                "population_as_of": p["as_of"].isoformat(),
+                "facilities": n,
+                "places": cap,
+                "children_per_place": round(p["children"] / cap, 2) if cap else None,
+            }
+        )
+    out.sort(key=lambda r: (r["children_per_place"] is None, -(r["children_per_place"] or 0)))
+    return out
+
+
+# ---------------------------------------------------------------- monitoring
+
+
+def monitoring(*, user: Any, today: date | None = None, days: int = 90) -> dict[str, list[dict[str, Any]]]:
+    """Providers and caregivers needing attention: high no-show or cancellation rates, low ratings, incidents,
+    checks and trainings expiring within 30 days (or expired)."""
+    today = today or timezone.localdate()
+    prefixes = scope_prefixes(user)
+    scope = Scope(prefixes=prefixes, period=Period(start=today - timedelta(days=days), end=today))
+    S = Booking.Status
+    facilities = []
+    for r in (
+        scope.bookings()
+        .values(fid=F("facility_service__facility_id"), name=F("facility_service__facility__name"))
+        .annotate(
+            n=Count("id"),
+            no_show=Count("id", filter=Q(status=S.NO_SHOW)),
+            attended=Count("id", filter=Q(status=S.ATTENDED)),
+            cancelled=Count("id", filter=Q(status=S.CANCELLED)),
+        )
+    ):
+        taken = r["no_show"] + r["attended"]
+        rate = 100 * r["no_show"] / taken if taken else 0
+        cancel_rate = 100 * r["cancelled"] / r["n"] if r["n"] else 0
+        facilities.append({**r, "no_show_rate": round(rate, 1), "cancel_rate": round(cancel_rate, 1)})
+    ratings = {
+        r["facility_id"]: (r["avg"], r["n"])
+        for r in BookingRating.objects.filter(booking__in=scope.bookings().values("pk"))
+        .values("facility_id")
+        .annotate(avg=Avg("stars"), n=Count("id"))
+    }
+    incidents = {
+        r["facility_id"]: r["n"]
+        for r in IncidentReport.objects.filter(
+            _scope("facility__region__code", prefixes), occurred_at__gte=scope.period.bounds()[0]
+        )
+        .values("facility_id")
+        .annotate(n=Count("id"))
+    }
+    flagged = []
+    for f in facilities:
+        avg, n_ratings = ratings.get(f["fid"], (None, 0))
+        reasons = []
+        if f["no_show_rate"] >= 10 and f["no_show"] >= 3:
+            reasons.append(f"노쇼 {f['no_show_rate']}%")
+        if f["cancel_rate"] >= 25 and f["cancelled"] >= 5:
+            reasons.append(f"취소 {f['cancel_rate']}%")
+        if avg is not None and n_ratings >= 3 and avg < 3.5:
+            reasons.append(f"평점 {avg:.1f}")
+        if incidents.get(f["fid"]):
+            reasons.append(f"사고 보고 {incidents[f['fid']]}건")
+        if reasons:
+            flagged.append({**f, "rating": round(avg, 2) if avg else None, "reasons": reasons})
+    flagged.sort(key=lambda f: -len(f["reasons"]))
+
+    soon = today + timedelta(days=30)
+    cg_scope = _scope("home_region__code", prefixes)
+    caregivers = []
+    for c in Caregiver.objects.filter(cg_scope, is_active=True, background_check_expires__lte=soon).order_by(
+        "background_check_expires"
+    )[:200]:
+        caregivers.append(
+            {
+                "caregiver": c.display_name,
+                "item": "신원조회",
+                "expires": c.background_check_expires,
+                "expired": c.background_check_expires is not None and c.background_check_expires < today,
+            }
+        )
+    for q in (
+        Qualification.objects.filter(
+            _scope("caregiver__home_region__code", prefixes), caregiver__is_active=True, expires_on__lte=soon
+        )
+        .select_related("caregiver")
+        .order_by("expires_on")[:200]
+    ):
+        caregivers.append(
+            {
+                "caregiver": q.caregiver.display_name,
+                "item": q.get_code_display(),
+                "expires": q.expires_on,
+                "expired": q.expires_on is not None and q.expires_on < today,
+            }
+        )
+    low_rated = [
+        {"caregiver": r["caregiver__display_name"], "rating": round(r["avg"], 2), "ratings": r["n"]}
+        for r in VisitRating.objects.filter(
+            _scope("caregiver__home_region__code", prefixes), created_at__gte=scope.period.bounds()[0]
+        )
+        .values("caregiver__display_name")
+        .annotate(avg=Avg("stars"), n=Count("id"))
+        .filter(n__gte=3, avg__lt=3.5)
+    ]
+    return {"facilities": flagged, "caregiver_expiry": caregivers, "caregiver_ratings": low_rated}

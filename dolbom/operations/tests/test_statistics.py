@@ -1,0 +1,145 @@
+"""The dashboards' figures equal counts computed directly from the records, row by row."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from dolbom.booking.demo import services_seed
+from dolbom.booking.models import Booking, Occupancy, Slot
+from dolbom.matching.models import VisitRating, VisitRequest
+from dolbom.operations import demo, statistics
+from dolbom.operations.models import BookingRating
+from tests.factories import UserFactory
+
+START, END = date(2025, 3, 1), date(2025, 3, 21)
+
+
+@pytest.fixture
+def activity(real_regions, db):
+    services_seed()
+    return demo.generate(start=START - timedelta(days=3), end=END + timedelta(days=3), scale=0.5)
+
+
+def _local_date(dt):
+    return timezone.localtime(dt).date()
+
+
+def _recount(prefixes, start, end):
+    def inside(code):
+        return prefixes is None or any(code.startswith(p) for p in prefixes)
+
+    rows = defaultdict(lambda: defaultdict(float))
+    uniq = defaultdict(set)
+    every_child = set()
+    for b in Booking.objects.select_related("facility_service__facility__region", "facility_service__service"):
+        code = b.facility_service.facility.region.code
+        if not inside(code) or not start <= _local_date(b.starts_at) <= end:
+            continue
+        key = (b.facility_service.service.code, code[:5])
+        rows[key]["requests"] += 1
+        status_key = {"attended": "served", "no_show": "no_show", "cancelled": "cancelled", "declined": "declined"}
+        if b.status in status_key:
+            rows[key][status_key[b.status]] += 1
+        if b.status == "attended":
+            kids = list(b.booking_children.values_list("child_id", flat=True))
+            rows[key]["uses"] += len(kids)
+            uniq[key].update(kids)
+            every_child.update(kids)
+            rows[key]["child_hours"] += Occupancy.objects.filter(booking=b).count()
+    for v in VisitRequest.objects.select_related("region"):
+        if not inside(v.region.code) or not start <= _local_date(v.starts_at) <= end:
+            continue
+        key = ("visit:" + v.service, v.region.code[:5])
+        rows[key]["requests"] += 1
+        if v.status == "done":
+            kids = list(v.children.values_list("pk", flat=True))
+            rows[key]["served"] += 1
+            rows[key]["uses"] += len(kids)
+            uniq[key].update(kids)
+            every_child.update(kids)
+            rows[key]["child_hours"] += len(kids) * (v.ends_at - v.starts_at).total_seconds() / 3600
+        elif v.status == "cancelled":
+            rows[key]["cancelled"] += 1
+        elif v.status == "expired":
+            rows[key]["declined"] += 1
+    for key in uniq:
+        rows[key]["unique_children"] = len(uniq[key])
+    return rows, every_child
+
+
+@pytest.mark.parametrize("who", ["province", "city", "admin"])
+def test_dashboard_figures_equal_direct_counts(activity, who):
+    from dolbom.regions.models import Region
+
+    users = {
+        "province": UserFactory(
+            username="p", role="province_official", scope_region=Region.objects.get(code="4100000000")
+        ),
+        "city": UserFactory(username="c", role="city_official", scope_region=Region.objects.get(code="4111000000")),
+        "admin": UserFactory(username="a", role="admin"),
+    }
+    user = users[who]
+    scope = statistics.Scope.of(user=user, period=statistics.Period(start=START, end=END))
+    table = statistics.service_municipality_table(scope=scope)
+    expected, every_child = _recount(scope.prefixes, START, END)
+    assert activity["bookings"] > 50 and activity["visits"] > 50
+    assert table, "the demo activity falls in the period"
+    got = {(r["service_code"], r["municipality_code"]): r for r in table}
+    assert set(got) == set(expected)
+    for key, exp in expected.items():
+        for field in ("requests", "served", "no_show", "cancelled", "declined", "uses", "unique_children"):
+            assert got[key][field] == exp.get(field, 0), (key, field)
+        assert got[key]["child_hours"] == pytest.approx(exp["child_hours"], abs=0.05), key
+    assert statistics.unique_children(scope=scope) == len(every_child)
+    if who == "city":
+        assert {r["municipality_code"] for r in table} <= {"41110", "41111", "41113", "41115", "41117"}
+
+    # satisfaction: every rating of a service in the period and scope
+    ratings = [
+        r.stars
+        for r in BookingRating.objects.select_related("booking__facility_service__facility__region")
+        if (
+            scope.prefixes is None
+            or any(r.booking.facility_service.facility.region.code.startswith(p) for p in scope.prefixes)
+        )
+        and START <= _local_date(r.booking.starts_at) <= END
+    ] + [
+        r.stars
+        for r in VisitRating.objects.select_related("request__region")
+        if (scope.prefixes is None or any(r.request.region.code.startswith(p) for p in scope.prefixes))
+        and START <= _local_date(r.request.starts_at) <= END
+    ]
+    sat = statistics.satisfaction(scope=scope)
+    assert sat["ratings"] == len(ratings)
+    assert [d["count"] for d in sat["distribution"]] == [ratings.count(s) for s in range(1, 6)]
+    assert sat["average"] == pytest.approx(sum(ratings) / len(ratings), abs=0.005)
+
+    # fill rates: offered places of open slots and active occupancies, by local weekday and hour
+    rates = statistics.fill_rates(scope=scope)
+    offered, taken = defaultdict(int), defaultdict(int)
+    for s in Slot.objects.select_related("facility_service__facility__region"):
+        code = s.facility_service.facility.region.code
+        local = timezone.localtime(s.starts_at)
+        if s.closed or not START <= local.date() <= END:
+            continue
+        if scope.prefixes is not None and not any(code.startswith(p) for p in scope.prefixes):
+            continue
+        key = (local.isoweekday(), local.hour)
+        offered[key] += s.capacity
+        taken[key] += s.occupancies.filter(active=True).count()
+    assert {(r["weekday"], r["hour"]): (r["offered"], r["taken"]) for r in rates} == {
+        k: (offered[k], taken[k]) for k in offered
+    }
+    by_hour = {r["hour"]: r["fill_rate"] for r in statistics.fill_by_hour(rates)}
+    assert by_hour[8] > by_hour[12]  # the morning peak the generator models
+
+
+def test_demo_load_is_idempotent(real_regions, db):
+    services_seed()
+    first = demo.load(None)
+    n = Booking.objects.count()
+    assert "시설 예약" in first[0]
+    assert demo.load(None) == ["운영 통계용 시연 활동: 이미 있음"]
+    assert Booking.objects.count() == n
