@@ -153,3 +153,17 @@ def test_cancel_cancels_active_assignment(household, regions, citizen, coordinat
     assert VisitAssignment.objects.get(request=r).status == "cancelled"
     with pytest.raises(TransitionNotAllowed):
         visit_request_cancel(request=r, actor=citizen)
+
+
+def test_demo_caregivers_load_idempotently(regions):
+    import io
+
+    from dolbom.matching import demo
+    from tests.factories import RegionFactory
+
+    for code, name in (("4111300000", "권선구"), ("4111500000", "팔달구"), ("4111700000", "영통구")):
+        RegionFactory(code=code, level="sigungu", name=name, full_name=f"경기도 수원시 {name}", parent=regions["suwon"])
+    demo.load(io.StringIO())
+    demo.load(io.StringIO())
+    assert Caregiver.objects.count() == len(demo.CAREGIVERS)
+    assert Qualification.objects.filter(caregiver__display_name="한영아", code="infant_care").count() == 1

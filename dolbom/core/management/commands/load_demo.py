@@ -14,6 +14,7 @@ DEMO_STEPS = [
     "dolbom.households.demo",
     "dolbom.benefits.demo",
     "dolbom.booking.demo",
+    "dolbom.matching.demo",
     "dolbom.counselling.demo",
     "dolbom.operations.demo",
 ]
