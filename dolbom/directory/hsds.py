@@ -275,7 +275,99 @@ class PageQuery(Schema):
     modified_after: dt.datetime | None = Field(default=None, description="이 시각 이후 바뀐 것만 (ISO 8601)")
 
 
-class Page(Schema):
+class Phone(Schema):
+    id: str
+    number: str
+    type: str | None = None
+    organization_id: str | None = None
+    service_id: str | None = None
+    location_id: str | None = None
+
+
+class Schedule(Schema):
+    id: str
+    service_id: str | None = None
+    freq: str = Field(description="WEEKLY")
+    byday: str = Field(description="MO,TU,WE,TH,FR …")
+    opens_at: str
+    closes_at: str
+    timezone: float = Field(description="UTC 오프셋 (대한민국 9)")
+    description: str | None = None
+    notes: str | None = Field(default=None, description="공휴일·방학에만 적용되는 일정이면 그 설명")
+
+
+class Address(Schema):
+    id: str
+    location_id: str
+    address_1: str
+    city: str
+    region: str | None = None
+    state_province: str
+    postal_code: str
+    country: str
+    address_type: str
+
+
+class SourceInfo(Schema):
+    name: str
+    date: str | None = None
+    licence: str
+
+
+class Organization(Schema):
+    id: str
+    name: str
+    description: str
+    website: str | None = None
+    phones: list[Phone] = []
+
+
+class Service(Schema):
+    id: str
+    organization_id: str
+    name: str
+    description: str
+    url: str | None = None
+    status: str = Field(description="active · inactive · defunct(폐지) · temporarily closed(휴지)")
+    eligibility_description: str | None = None
+    minimum_age: float | None = Field(default=None, description="세(년)")
+    maximum_age: float | None = None
+    fees_description: str | None = None
+    assured_date: str | None = None
+    phones: list[Phone] = []
+    schedules: list[Schedule] = []
+    attributes: list[dict[str, Any]] = []
+    x_min_age_months: int | None = Field(default=None, description="확장: 최소 월령")
+    x_max_age_months: int | None = Field(default=None, description="확장: 최대 월령")
+    x_capacity: int | None = Field(default=None, description="확장: 정원")
+    x_enrolment: int | None = Field(default=None, description="확장: 현원")
+    x_vacancy: bool | None = Field(default=None, description="확장: 빈자리 (현원 < 정원)")
+    x_services: list[str] = Field(default=[], description="확장: 제공서비스 코드 (night, 24h, holiday, …)")
+    x_source: SourceInfo | None = Field(default=None, description="확장: 원자료 출처와 기준일")
+
+
+class Location(Schema):
+    id: str
+    location_type: str
+    organization_id: str
+    name: str
+    latitude: float | None = None
+    longitude: float | None = None
+    external_identifier: str | None = None
+    external_identifier_type: str | None = None
+    addresses: list[Address] = []
+    phones: list[Phone] = []
+    x_coordinate_quality: str | None = Field(default=None, description="확장: source · centroid · missing")
+
+
+class ServiceAtLocation(Schema):
+    id: str
+    service_id: str
+    location_id: str
+    description: str | None = None
+
+
+class _PageBase(Schema):
     total_items: int
     total_pages: int
     page_number: int
@@ -283,7 +375,22 @@ class Page(Schema):
     first_page: bool
     last_page: bool
     empty: bool
-    contents: list[dict[str, Any]]
+
+
+class ServicePage(_PageBase):
+    contents: list[Service]
+
+
+class OrganizationPage(_PageBase):
+    contents: list[Organization]
+
+
+class LocationPage(_PageBase):
+    contents: list[Location]
+
+
+class ServiceAtLocationPage(_PageBase):
+    contents: list[ServiceAtLocation]
 
 
 @hsds_api.get("/", auth=None, summary="HSDS API 정보")
@@ -296,7 +403,7 @@ def index(request: HttpRequest) -> dict:
     }
 
 
-def _register(kind: str, plural: str) -> None:
+def _register(kind: str, plural: str, item: type[Schema], page: type[Schema]) -> None:
     def list_view(request: HttpRequest, query: Query[PageQuery]) -> dict:
         return hsds_page(kind=kind, page=query.page, per_page=query.per_page, modified_after=query.modified_after)
 
@@ -305,14 +412,16 @@ def _register(kind: str, plural: str) -> None:
 
     list_view.__name__ = f"list_{plural}"
     one_view.__name__ = f"get_{kind}"
-    hsds_api.get(f"/{plural}", response=Page, auth=None, summary=f"{plural} (페이지)", tags=["HSDS"])(list_view)
-    hsds_api.get(f"/{plural}/{{item_id}}", auth=None, summary=f"{kind} 하나", tags=["HSDS"])(one_view)
+    # exclude_none: HSDS types optional fields as plain strings and numbers, so unknowns are left out.
+    hsds_api.get(
+        f"/{plural}", response=page, auth=None, exclude_none=True, summary=f"{plural} (페이지)", tags=["HSDS"]
+    )(list_view)
+    hsds_api.get(
+        f"/{plural}/{{item_id}}", response=item, auth=None, exclude_none=True, summary=f"{kind} 하나", tags=["HSDS"]
+    )(one_view)
 
 
-for _kind, _plural in [
-    ("service", "services"),
-    ("organization", "organizations"),
-    ("location", "locations"),
-    ("service_at_location", "service_at_locations"),
-]:
-    _register(_kind, _plural)
+_register("service", "services", Service, ServicePage)
+_register("organization", "organizations", Organization, OrganizationPage)
+_register("location", "locations", Location, LocationPage)
+_register("service_at_location", "service_at_locations", ServiceAtLocation, ServiceAtLocationPage)

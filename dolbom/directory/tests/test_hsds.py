@@ -100,6 +100,8 @@ def test_openapi_documents_hsds(api_client):
         "/api/hsds/service_at_locations",
     ):
         assert path in doc["paths"]
+    service = doc["components"]["schemas"]["Service"]["properties"]
+    assert {"x_min_age_months", "x_capacity", "x_enrolment", "x_vacancy"} <= set(service)
     assert "/api/v1/facilities" in api_client.get("/api/v1/openapi.json").json()["paths"]
 
 
