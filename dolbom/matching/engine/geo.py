@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -13,6 +14,15 @@ if TYPE_CHECKING:
     from .types import Caregiver, MatchingPolicy, Request
 
 EARTH_RADIUS_KM = 6371.0088
+_EPOCH = datetime(2000, 1, 1)
+
+
+def minutes_since_epoch(t: datetime) -> float:
+    """Minutes since 2000-01-01 (UTC for aware datetimes), for numpy comparisons of times."""
+    if t.tzinfo is not None:
+        offset = t.utcoffset()
+        t = t.replace(tzinfo=None) - (offset if offset is not None else timedelta(0))
+    return (t - _EPOCH).total_seconds() / 60.0
 
 
 def haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
@@ -50,8 +60,21 @@ class GridIndex:
         for c in self.caregivers:
             for r in c.regions:
                 by_region[r].append(c)
+        # per region: caregivers, home coordinates, and the hull of each one's availability (earliest start,
+        # latest end) — a request outside the hull can never be covered, so it is skipped before the full check
         self._regions = {
-            r: (cs, np.radians([c.lat for c in cs]), np.radians([c.lng for c in cs])) for r, cs in by_region.items()
+            r: (
+                cs,
+                np.radians([c.lat for c in cs]),
+                np.radians([c.lng for c in cs]),
+                np.asarray(
+                    [minutes_since_epoch(c.merged_availability[0].start) if c.availability else np.inf for c in cs]
+                ),
+                np.asarray(
+                    [minutes_since_epoch(c.merged_availability[-1].end) if c.availability else -np.inf for c in cs]
+                ),
+            )
+            for r, cs in by_region.items()
         }
 
     def _cell(self, lat: float, lng: float) -> tuple[int, int]:
@@ -68,15 +91,19 @@ class GridIndex:
         out.sort(key=lambda c: c.id)
         return out
 
-    def candidates(self, request: Request, policy: MatchingPolicy) -> list[Caregiver]:
+    def candidates(self, request: Request, policy: MatchingPolicy, *, check_window: bool = True) -> list[Caregiver]:
         """Caregivers serving the request's 시군구 whose home is within the travel limit (straight line, with a
-        small margin: the exact hard-constraint check follows), by id."""
+        small margin) and, with `check_window`, whose availability could cover the visit; by id. Only a
+        prefilter: the exact hard-constraint check follows."""
         entry = self._regions.get(request.region_code[:5])
         if entry is None:
             return []
-        cs, lat, lng = entry
+        cs, lat, lng, hull_s, hull_e = entry
         p1, l1 = math.radians(request.lat), math.radians(request.lng)
         a = np.sin((lat - p1) / 2) ** 2 + math.cos(p1) * np.cos(lat) * np.sin((lng - l1) / 2) ** 2
         km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
         limit = policy.max_travel_km / policy.detour_factor * 1.001 + 0.01
-        return [cs[i] for i in np.flatnonzero(km <= limit)]
+        ok = km <= limit
+        if check_window:
+            ok &= (hull_s <= minutes_since_epoch(request.start)) & (hull_e >= minutes_since_epoch(request.end))
+        return [cs[i] for i in np.flatnonzero(ok)]

@@ -8,22 +8,13 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import numpy as np
 
 from .constraints import check, jobs_compatible
-from .geo import GridIndex, road_km, travel_minutes
+from .geo import GridIndex, minutes_since_epoch, road_km, travel_minutes
 from .ranking import cost_of
 from .types import Caregiver, MatchingPolicy, Request
-
-_EPOCH = datetime(2000, 1, 1)
-
-
-def _minutes(t: datetime) -> float:
-    if t.tzinfo is not None:
-        t = t.replace(tzinfo=None) - (t.utcoffset() or _EPOCH - _EPOCH)
-    return (t - _EPOCH).total_seconds() / 60.0
 
 
 @dataclass
@@ -118,7 +109,7 @@ def build_problem(
             km.append(d)
             found = True
         if not found and explain:
-            no_edge[i] = _explain_none(r, near, policy)
+            no_edge[i] = _explain_none(r, index.candidates(r, policy, check_window=False), policy)
     return Problem(
         requests=reqs,
         caregivers=cgs,
@@ -127,8 +118,8 @@ def build_problem(
         edge_c=np.asarray(ec, dtype=np.int64),
         edge_cost=np.asarray(cost, dtype=np.float64),
         edge_km=np.asarray(km, dtype=np.float64),
-        start=np.asarray([_minutes(r.start) for r in reqs], dtype=np.float64),
-        end=np.asarray([_minutes(r.end) for r in reqs], dtype=np.float64),
+        start=np.asarray([minutes_since_epoch(r.start) for r in reqs], dtype=np.float64),
+        end=np.asarray([minutes_since_epoch(r.end) for r in reqs], dtype=np.float64),
         no_edge_reasons=no_edge,
     )
 

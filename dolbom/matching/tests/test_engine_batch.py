@@ -159,6 +159,10 @@ def test_unfilled_request_without_any_eligible_caregiver_says_why():
     assert res.unfilled["R1"][0].startswith("조건을 모두 만족하는 돌보미 없음 (인근 돌보미 1명 중 신원조회 만료")
     res2 = assign_batch([request("R1")], [caregiver("C1", regions=frozenset({"11680"}))], POLICY)
     assert res2.unfilled["R1"] == ["반경 20km 안에 이 지역을 맡는 돌보미 없음"]
+    # a caregiver whose hours never cover the visit is skipped early but still counted in the explanation
+    evening = caregiver("C1", availability=(Interval(at(17), at(22)),))
+    res3 = assign_batch([request("R1", start=9, end=12)], [evening], POLICY)
+    assert res3.unfilled["R1"][0].startswith("조건을 모두 만족하는 돌보미 없음 (인근 돌보미 1명 중 가용시간이")
 
 
 def test_existing_assignments_are_respected():
@@ -238,7 +242,11 @@ instance_params = st.tuples(st.integers(0, 10_000), st.integers(1, 25), st.integ
 def test_property_no_double_booking_and_hard_constraints_hold(params):
     seed, n_req, n_cg, slots = params
     reqs, cgs = random_instance(random.Random(seed), n_req, n_cg, slots=slots)
-    for res in (assign_batch(reqs, cgs, POLICY), assign_greedy(reqs, cgs, POLICY)):
+    for res in (
+        assign_batch(reqs, cgs, POLICY),
+        assign_batch(reqs, cgs, POLICY, milp_max_edges=0),  # the LP-rounding path for large components
+        assign_greedy(reqs, cgs, POLICY),
+    ):
         assert valid_schedule(res, reqs, cgs)
         assert res.filled + len(res.unfilled) == n_req
     # the optimum never fills fewer than first-come
