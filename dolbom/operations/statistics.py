@@ -532,3 +532,84 @@ def monitoring(*, user: Any, today: date | None = None, days: int = 90) -> dict[
         .filter(n__gte=3, avg__lt=3.5)
     ]
     return {"facilities": flagged, "caregiver_expiry": caregivers, "caregiver_ratings": low_rated}
+
+
+# ---------------------------------------------------------------- the dashboard as tables (page and exports)
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[tuple[str, str]]
+    rows: list[dict[str, Any]]
+
+
+def dashboard_tables(*, scope: Scope) -> dict[str, Table]:
+    """Every figure of the dashboard as named tables; the page, CSV and XLSX all come from here."""
+    table = service_municipality_table(scope=scope)
+    rates = fill_rates(scope=scope)
+    sat = satisfaction(scope=scope)
+    summary = [
+        {"figure": "이용 아동(연인원)", "value": sum(r["uses"] for r in table)},
+        {"figure": "이용 아동(실인원)", "value": unique_children(scope=scope)},
+        {"figure": "이용 시간(아동×시간)", "value": round(sum(r["child_hours"] for r in table), 1)},
+        {"figure": "신청", "value": sum(r["requests"] for r in table)},
+        {"figure": "노쇼", "value": sum(r["no_show"] for r in table)},
+        {"figure": "만족도(100점)", "value": sat["score"]},
+        {"figure": "평가 수", "value": sat["ratings"]},
+        {"figure": "참여 시·군·구 수", "value": len({r["municipality_code"] for r in table})},
+    ]
+    tables = [
+        Table("summary", "요약", [("figure", "항목"), ("value", "값")], summary),
+        Table(
+            "services",
+            "서비스별",
+            [("service", "서비스"), ("municipalities", "시·군·구 수"), ("requests", "신청"), ("served", "이용 완료"),
+             ("uses", "이용 아동(연인원)"), ("child_hours", "이용 시간"), ("no_show", "노쇼")],
+            service_totals(table),
+        ),
+        Table(
+            "service_municipality",
+            "서비스 × 시·군·구",
+            [("service", "서비스"), ("municipality", "시·군·구"), ("municipality_code", "코드"), ("requests", "신청"),
+             ("served", "이용 완료"), ("no_show", "노쇼"), ("no_show_rate", "노쇼율(%)"), ("cancelled", "취소"),
+             ("declined", "거절·미배정"), ("uses", "이용 아동(연인원)"), ("unique_children", "이용 아동(실인원)"),
+             ("child_hours", "이용 시간")],
+            table,
+        ),
+        Table("monthly", "월별 이용 아동(연인원)", [("month", "월"), ("uses", "이용 아동")], monthly(scope=scope)),
+        Table(
+            "satisfaction",
+            "만족도 분포",
+            [("stars", "별점"), ("count", "건수"), ("pct", "비율(%)")],
+            sat["distribution"],
+        ),
+        Table(
+            "waiting",
+            "대기 시간",
+            [("kind", "구분"), ("count", "건수"), ("average_hours", "평균(시간)")],
+            waiting_times(scope=scope),
+        ),
+        Table(
+            "fill_hour",
+            "시간대별 이용률",
+            [("hour", "시"), ("offered", "제공 자리"), ("taken", "이용 자리"), ("fill_rate", "이용률(%)")],
+            fill_by_hour(rates),
+        ),
+        Table(
+            "fill_weekday",
+            "요일별 이용률",
+            [("weekday", "요일"), ("offered", "제공 자리"), ("taken", "이용 자리"), ("fill_rate", "이용률(%)")],
+            fill_by_weekday(rates),
+        ),
+        Table(
+            "fill_weekday_hour",
+            "요일 × 시간대 이용률",
+            [("weekday_name", "요일"), ("hour", "시"), ("offered", "제공 자리"), ("taken", "이용 자리"),
+             ("fill_rate", "이용률(%)")],
+            rates,
+        ),
+        Table("unmet", "충족되지 못한 요청", [("kind", "구분"), ("count", "건수")], unmet_requests(scope=scope)),
+    ]  # fmt: skip
+    return {t.key: t for t in tables}

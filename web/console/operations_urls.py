@@ -13,4 +13,8 @@ urlpatterns = [
     path("parameters/", v.parameters, name="parameters"),
     path("parameters/<int:change_id>/decide/", v.parameter_decide, name="parameter_decide"),
     path("audit/", v.audit, name="audit"),
+    path("dashboards/", v.dashboards, name="dashboards"),
+    path("dashboards/export.<str:fmt>", v.dashboards_export, name="dashboards_export"),
+    path("supply/", v.supply, name="supply"),
+    path("monitoring/", v.monitoring, name="monitoring"),
 ]

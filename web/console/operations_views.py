@@ -288,3 +288,137 @@ def audit(request: HttpRequest) -> HttpResponse:
         "scope": _scope_label(user),
     }
     return render(request, "console/audit.html", context)
+
+
+# ---------------------------------------------------------------- dashboards
+
+
+def _period(request: HttpRequest) -> tuple[Any, str | None]:
+    from dolbom.operations.statistics import Period
+
+    default = Period.last_year()
+    try:
+        start = parse_date(request.GET.get("start"), "start") or default.start
+        end = parse_date(request.GET.get("end"), "end") or default.end
+    except ApplicationError as exc:
+        return default, exc.message
+    if end < start or (end - start).days > 366 * 3:
+        return default, "기간을 확인해 주세요 (시작일 ≤ 종료일, 최대 3년)."
+    return Period(start=start, end=end), None
+
+
+@official_only
+def dashboards(request: HttpRequest) -> HttpResponse:
+    from dolbom.operations.statistics import Scope, dashboard_tables
+
+    from .charts import bars
+
+    user: Any = request.user
+    period, error = _period(request)
+    if error:
+        messages.error(request, error)
+    tables = dashboard_tables(scope=Scope.of(user=user, period=period))
+    query = f"start={period.start.isoformat()}&end={period.end.isoformat()}"
+    charts = {
+        "services": bars(tables["services"].rows, label="service", value="uses"),
+        "monthly": bars([{**r, "m": r["month"][5:]} for r in tables["monthly"].rows], label="m", value="uses"),
+        "fill_hour": bars(tables["fill_hour"].rows, label="hour", value="fill_rate", unit="%"),
+        "fill_weekday": bars(tables["fill_weekday"].rows, label="weekday", value="fill_rate", unit="%"),
+        "satisfaction": bars(tables["satisfaction"].rows, label="stars", value="count"),
+    }
+    context = {
+        "tables": tables,
+        "charts": charts,
+        "period": period,
+        "query": query,
+        "scope": _scope_label(user),
+        "detail_tables": [
+            {
+                "key": t.key,
+                "title": t.title,
+                "columns": t.columns,
+                "rows": [{"cells": [row.get(k) for k, _ in t.columns]} for row in t.rows],
+            }
+            for t in (tables[k] for k in ("services", "service_municipality", "waiting", "unmet", "fill_weekday_hour"))
+        ],
+    }
+    return render(request, "console/dashboards.html", context)
+
+
+@official_only
+def dashboards_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    from dolbom.core.audit import audit_log
+    from dolbom.operations.exports import table_csv, tables_xlsx
+    from dolbom.operations.statistics import Scope, dashboard_tables
+
+    user: Any = request.user
+    period, error = _period(request)
+    if error:
+        return refuse(request, error, 422)
+    tables = dashboard_tables(scope=Scope.of(user=user, period=period))
+    stem = f"dolbom-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    audit_log(
+        actor=user,
+        action="statistics.export",
+        object_type="operations.dashboard",
+        object_id=fmt,
+        after={"start": period.start.isoformat(), "end": period.end.isoformat(), "table": request.GET.get("table")},
+    )
+    if fmt == "csv":
+        key = request.GET.get("table", "service_municipality")
+        if key not in tables:
+            return refuse(request, "알 수 없는 표입니다.", 404)
+        response = HttpResponse(table_csv(tables[key]), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{stem}-{key}.csv"'
+        return response
+    if fmt == "xlsx":
+        meta = [
+            ("기간", f"{period.start.isoformat()} ~ {period.end.isoformat()}"),
+            ("담당 지역", _scope_label(user)),
+            ("작성", f"{user.get_username()} {timezone.localtime():%Y-%m-%d %H:%M}"),
+            (
+                "정의",
+                "시설 예약은 시설 소재 시·군·구, 방문돌봄은 요청 지역 기준 (dolbom.operations.statistics)",
+            ),
+        ]
+        response = HttpResponse(
+            tables_xlsx(tables, meta=meta),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+        return response
+    return refuse(request, "지원하지 않는 형식입니다.", 404)
+
+
+@official_only
+def supply(request: HttpRequest) -> HttpResponse:
+    from dolbom.operations.statistics import supply_demand
+
+    rows = supply_demand(user=request.user)
+    if request.GET.get("format") == "csv":
+        from dolbom.operations.exports import table_csv
+        from dolbom.operations.statistics import Table
+
+        columns = [
+            ("municipality", "시·군·구"),
+            ("municipality_code", "코드"),
+            ("children_0_5", "0~5세 인구"),
+            ("population_as_of", "인구 기준월"),
+            ("facilities", "시설 수"),
+            ("places", "정원"),
+            ("children_per_place", "정원 1명당 아동"),
+        ]
+        response = HttpResponse(table_csv(Table("supply", "수요 대비 공급", columns, rows)), content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="dolbom-supply.csv"'
+        return response
+    return render(request, "console/supply.html", {"rows": rows, "scope": _scope_label(request.user)})
+
+
+@official_only
+def monitoring(request: HttpRequest) -> HttpResponse:
+    from dolbom.operations.statistics import monitoring as monitoring_lists
+
+    data = monitoring_lists(user=request.user)
+    return render(
+        request, "console/monitoring.html", {**data, "scope": _scope_label(request.user), "today": timezone.localdate()}
+    )

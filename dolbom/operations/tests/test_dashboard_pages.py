@@ -1,0 +1,97 @@
+import csv
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from dolbom.booking.demo import services_seed
+from dolbom.core.models import AuditEntry
+from dolbom.operations import demo, statistics
+from dolbom.regions.models import Region
+from tests.factories import UserFactory
+
+START, END = date(2025, 3, 1), date(2025, 3, 14)
+Q = {"start": START.isoformat(), "end": END.isoformat()}
+
+
+@pytest.fixture
+def activity(real_regions, db):
+    services_seed()
+    demo.generate(start=START, end=END, scale=0.4)
+
+
+@pytest.fixture
+def province(activity):
+    return UserFactory(username="p", role="province_official", scope_region=Region.objects.get(code="4100000000"))
+
+
+@pytest.fixture
+def seoul_city(activity):
+    return UserFactory(username="s", role="city_official", scope_region=Region.objects.get(code="1168000000"))
+
+
+def test_dashboard_page_and_exports_carry_the_same_figures(client, province):
+    client.force_login(province)
+    page = client.get("/console/dashboards/", Q)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "<svg" in body and "언제나 어린이집" in body
+    table = statistics.service_municipality_table(
+        scope=statistics.Scope.of(user=province, period=statistics.Period(start=START, end=END))
+    )
+    exported = client.get("/console/dashboards/export.csv", {**Q, "table": "service_municipality"})
+    assert exported.status_code == 200 and exported["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["서비스", "시·군·구"]
+    assert len(rows) - 1 == len(table)
+    assert sum(int(r[9]) for r in rows[1:]) == sum(r["uses"] for r in table)
+
+    xlsx = client.get("/console/dashboards/export.xlsx", Q)
+    assert xlsx.status_code == 200
+    wb = load_workbook(io.BytesIO(xlsx.content))
+    ws = wb["서비스 x 시·군·구"]
+    values = list(ws.iter_rows(min_row=2, values_only=True))
+    assert sum(v[9] for v in values) == sum(r["uses"] for r in table)
+    assert wb["정보"]["B1"].value == f"{START.isoformat()} ~ {END.isoformat()}"
+    assert AuditEntry.objects.filter(action="statistics.export", actor=province).count() == 2
+
+
+def test_an_official_of_another_region_sees_none_of_it(client, seoul_city):
+    client.force_login(seoul_city)
+    exported = client.get("/console/dashboards/export.csv", {**Q, "table": "service_municipality"})
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert len(rows) == 1  # the header only: no 경기 activity in 강남's scope
+
+
+def test_dashboard_pages_refuse_non_officials(client, activity, citizen, provider_x, coordinator_suwon):
+    for user in (citizen, provider_x, coordinator_suwon):
+        client.force_login(user)
+        for url in (
+            "/console/dashboards/",
+            "/console/dashboards/export.xlsx",
+            "/console/supply/",
+            "/console/monitoring/",
+        ):
+            assert client.get(url).status_code == 403, (user.role, url)
+
+
+def test_bad_period_and_unknown_table_are_not_500(client, province):
+    client.force_login(province)
+    assert client.get("/console/dashboards/", {"start": "2025-13-01"}).status_code == 200
+    assert client.get("/console/dashboards/", {"start": "2025-05-01", "end": "2025-01-01"}).status_code == 200
+    assert client.get("/console/dashboards/export.csv", {**Q, "table": "nope"}).status_code == 404
+    assert client.get("/console/dashboards/export.pdf", Q).status_code == 404
+    assert client.get("/console/dashboards/export.csv", {"start": "x"}).status_code == 422
+
+
+def test_supply_and_monitoring_pages(client, province):
+    client.force_login(province)
+    supply = client.get("/console/supply/")
+    assert supply.status_code == 200 and "경기도 수원시" in supply.content.decode()
+    rows = statistics.supply_demand(user=province)
+    suwon = next(r for r in rows if r["municipality_code"] == "41110")
+    assert suwon["children_0_5"] > 10000  # the real 0–5 population of 수원
+    assert all(r["municipality_code"].startswith("41") for r in rows)
+    assert client.get("/console/supply/", {"format": "csv"}).status_code == 200
+    assert client.get("/console/monitoring/").status_code == 200
