@@ -97,8 +97,8 @@ class ImportReport:
             samples.append({"row": row, "message": message})
 
     def summary(self) -> str:
-        order = ["created", "updated", "unchanged", "skipped"]
-        parts = [f"{k} {self.counts.get(k, 0):,}" for k in order]
+        labels = {"created": "추가", "updated": "변경", "unchanged": "그대로", "skipped": "건너뜀"}
+        parts = [f"{label} {self.counts.get(k, 0):,}" for k, label in labels.items()]
         prefix = "[시험 실행] " if self.dry_run else ""
         return (
             f"{prefix}{self.file_name} ({self.format}): 행 {self.rows:,} — "

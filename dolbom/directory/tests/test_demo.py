@@ -15,7 +15,8 @@ def test_demo_load_is_idempotent_and_picks_a_night_care_provider(real_regions):
     assert any("공공누리" in line for line in lines)
     again = demo.load(io.StringIO())
     assert Facility.objects.count() == total
-    assert all("created 0" in line for line in again if "created" in line)
+    summaries = [line for line in again if "추가" in line]
+    assert len(summaries) == 5 and all("추가 0" in line and "변경 0" in line for line in summaries)
     facility = demo.provider_facility()
     assert facility is not None and facility.status == "normal" and "night" in facility.services
     assert demo.provider_facility() == facility

@@ -195,7 +195,7 @@ def test_command_dry_run_writes_nothing_and_prints_summary(real_regions, data_di
     copy = tmp_path / "rooms.csv"
     shutil.copy(data_dir / ROOMS, copy)
     call_command("import_facilities", str(copy), "--dry-run", stdout=out)
-    assert "[시험 실행]" in out.getvalue() and "created 86" in out.getvalue()
+    assert "[시험 실행]" in out.getvalue() and "추가 86" in out.getvalue()
     assert Facility.objects.count() == 0 and ImportRun.objects.count() == 0
     call_command("import_facilities", str(copy), "--format", "seoul-open-room", stdout=out)
     assert Facility.objects.count() == 86
