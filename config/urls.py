@@ -14,6 +14,7 @@ urlpatterns = [
     path("console/benefits/", include("web.console.benefits_urls")),
     path("console/", include("web.console.operations_urls")),
     path("backoffice/bookings/", include("web.backoffice.booking_urls")),
+    path("backoffice/facility/", include("web.backoffice.operations_urls")),
     path("", include("web.counsel.urls")),
     path("", include("web.portal.urls")),
 ]

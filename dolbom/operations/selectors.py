@@ -131,22 +131,18 @@ def _scope_q(user: User) -> Q | None:
         return None
     if not prefixes:
         return Q(pk__in=[])
-    actor_q = Q()
-    facility_ids = _facility_ids_in(prefixes)
-    for p in prefixes:
-        actor_q |= Q(actor__scope_region__code__startswith=p)
-    actor_q |= Q(actor__facility_id__in=facility_ids)
-    object_q = Q(object_type="directory.facility", object_id__in=[str(i) for i in facility_ids])
-    return actor_q | object_q
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
 
-
-def _facility_ids_in(prefixes: list[str]) -> list[int]:
     from dolbom.directory.models import Facility
 
-    q = Q()
+    actor_q = Q()
+    facility_q = Q()
     for p in prefixes:
-        q |= Q(region__code__startswith=p)
-    return list(Facility.objects.filter(q).values_list("pk", flat=True))
+        actor_q |= Q(actor__scope_region__code__startswith=p) | Q(actor__facility__region__code__startswith=p)
+        facility_q |= Q(region__code__startswith=p)
+    facilities = Facility.objects.filter(facility_q).annotate(sid=Cast("pk", CharField())).values("sid")
+    return actor_q | Q(object_type="directory.facility", object_id__in=facilities)
 
 
 def audit_entries(

@@ -613,3 +613,43 @@ def dashboard_tables(*, scope: Scope) -> dict[str, Table]:
         Table("unmet", "충족되지 못한 요청", [("kind", "구분"), ("count", "건수")], unmet_requests(scope=scope)),
     ]  # fmt: skip
     return {t.key: t for t in tables}
+
+
+# ---------------------------------------------------------------- a provider's own figures
+
+
+def facility_figures(*, facility_id: int, period: Period) -> dict[str, Any]:
+    """One facility's bookings by status, children served, no-show rate, fill rate and ratings over a period."""
+    lo, hi = period.bounds()
+    S = Booking.Status
+    bookings = Booking.objects.filter(facility_service__facility_id=facility_id, starts_at__gte=lo, starts_at__lt=hi)
+    counts = bookings.aggregate(
+        requests=Count("id"),
+        attended=Count("id", filter=Q(status=S.ATTENDED)),
+        no_show=Count("id", filter=Q(status=S.NO_SHOW)),
+        cancelled=Count("id", filter=Q(status=S.CANCELLED)),
+        declined=Count("id", filter=Q(status=S.DECLINED)),
+        upcoming=Count("id", filter=Q(status__in=[S.PENDING, S.CONFIRMED])),
+    )
+    slots = Slot.objects.filter(
+        facility_service__facility_id=facility_id, starts_at__gte=lo, starts_at__lt=hi, closed=False
+    )
+    offered = slots.aggregate(n=Sum("capacity"))["n"] or 0
+    taken = Occupancy.objects.filter(active=True, slot__in=slots.values("pk")).count()
+    rating = BookingRating.objects.filter(booking__in=bookings.values("pk")).aggregate(avg=Avg("stars"), n=Count("id"))
+    served_children = BookingChild.objects.filter(booking__in=bookings.filter(status=S.ATTENDED).values("pk"))
+    taken_bookings = counts["attended"] + counts["no_show"]
+    return {
+        **counts,
+        "uses": served_children.count(),
+        "unique_children": served_children.values("child").distinct().count(),
+        "offered": offered,
+        "taken": taken,
+        "fill_rate": round(100 * taken / offered, 1) if offered else None,
+        "no_show_rate": round(100 * counts["no_show"] / taken_bookings, 1) if taken_bookings else None,
+        "rating": round(rating["avg"], 2) if rating["avg"] is not None else None,
+        "ratings": rating["n"],
+        "incidents": IncidentReport.objects.filter(facility_id=facility_id, occurred_at__gte=lo, occurred_at__lt=hi)
+        .values("pk")
+        .count(),
+    }

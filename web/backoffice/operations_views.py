@@ -1,0 +1,140 @@
+"""Provider back-office beyond bookings: the facility profile and hours (shown on the map at once), incident
+reports instead of paper forms, and the facility's own figures. Provider staff of that facility only."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dolbom.accounts.models import Role
+from dolbom.core.errors import ApplicationError, InvalidInput
+from dolbom.directory.services import facility_update
+from dolbom.operations.models import IncidentReport
+from dolbom.operations.services import incident_report_create
+from dolbom.operations.statistics import Period, facility_figures
+
+WEEKDAYS = [0, 1, 2, 3, 4]
+
+
+def _facility_or_refusal(request: HttpRequest) -> tuple[Any, HttpResponse | None]:
+    user = request.user
+    if getattr(user, "role", None) != Role.PROVIDER or getattr(user, "facility_id", None) is None:
+        return None, render(
+            request, "error.html", {"status": 403, "message": "시설 담당자만 볼 수 있는 페이지입니다."}, status=403
+        )
+    return user.facility, None  # type: ignore[union-attr]
+
+
+def _regular(hours: list[dict[str, Any]], weekday: int) -> tuple[str, str]:
+    for rule in hours or []:
+        if rule.get("kind") == "regular" and weekday in rule.get("weekdays", []):
+            return rule.get("opens", ""), rule.get("closes", "")
+    return "", ""
+
+
+def _int_or_none(value: str, field: str) -> int | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise InvalidInput("숫자로 입력해 주세요.", detail={"fields": {field: "숫자가 아님"}})
+    return int(value)
+
+
+def _hours_from(post: Any, facility: Any) -> list[dict[str, Any]]:
+    """Weekday and Saturday opening hours from the form; other rules (vacation, holiday) are kept."""
+    kept = [r for r in (facility.hours or []) if r.get("kind") != "regular"]
+    rules = []
+    for key, days in (("weekday", WEEKDAYS), ("saturday", [5])):
+        opens, closes = (post.get(f"{key}_opens") or "").strip(), (post.get(f"{key}_closes") or "").strip()
+        if opens and closes:
+            rules.append({"kind": "regular", "weekdays": days, "opens": opens, "closes": closes})
+        elif opens or closes:
+            raise InvalidInput(
+                "여는 시각과 닫는 시각을 함께 입력해 주세요.", detail={"fields": {f"{key}_opens": "짝 없음"}}
+            )
+    sunday = [r for r in (facility.hours or []) if r.get("kind") == "regular" and 6 in r.get("weekdays", [])]
+    return rules + sunday + kept
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def facility_home(request: HttpRequest) -> HttpResponse:
+    facility, refusal = _facility_or_refusal(request)
+    if refusal is not None:
+        return refusal
+    status = 200
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            data = {
+                "phone": request.POST.get("phone", "").strip()[:40],
+                "homepage": request.POST.get("homepage", "").strip()[:300],
+                "capacity": _int_or_none(request.POST.get("capacity", ""), "capacity"),
+                "enrolment": _int_or_none(request.POST.get("enrolment", ""), "enrolment"),
+                "hours": _hours_from(request.POST, facility),
+            }
+            facility_update(actor=request.user, facility_id=facility.pk, data=data)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            errors = exc.detail.get("fields", {})
+            status = exc.status
+        else:
+            messages.success(request, "시설 정보를 저장했습니다. 돌봄지도에 바로 반영됩니다.")
+            return redirect("backoffice_facility:home")
+        facility.refresh_from_db()
+    today = timezone.localdate()
+    context = {
+        "facility": facility,
+        "weekday": _regular(facility.hours, 0),
+        "saturday": _regular(facility.hours, 5),
+        "errors": errors,
+        "figures_30": facility_figures(
+            facility_id=facility.pk, period=Period(start=today - timedelta(days=30), end=today)
+        ),
+        "figures_365": facility_figures(
+            facility_id=facility.pk, period=Period(start=today - timedelta(days=365), end=today)
+        ),
+        "incidents": IncidentReport.objects.filter(facility=facility).select_related("reported_by")[:30],
+        "severities": IncidentReport.Severity.choices,
+        "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+    }
+    return render(request, "backoffice/facility.html", context, status=status)
+
+
+@login_required
+@require_POST
+def incident_create(request: HttpRequest) -> HttpResponse:
+    facility, refusal = _facility_or_refusal(request)
+    if refusal is not None:
+        return refusal
+    try:
+        raw = (request.POST.get("occurred_at") or "").strip()
+        try:
+            occurred = datetime.fromisoformat(raw)
+        except ValueError as exc:
+            raise InvalidInput("발생 시각을 확인해 주세요.", detail={"fields": {"occurred_at": raw[:20]}}) from exc
+        if timezone.is_naive(occurred):
+            occurred = timezone.make_aware(occurred)
+        incident_report_create(
+            actor=request.user,
+            facility=facility,
+            occurred_at=occurred,
+            severity=request.POST.get("severity", ""),
+            summary=request.POST.get("summary", ""),
+            description=request.POST.get("description", ""),
+            actions_taken=request.POST.get("actions_taken", ""),
+            guardian_informed=request.POST.get("guardian_informed") == "on",
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return render(request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status)
+    messages.success(request, "사고 보고를 저장했습니다.")
+    return redirect("backoffice_facility:home")
