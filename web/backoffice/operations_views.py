@@ -124,7 +124,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         if timezone.is_naive(occurred):
             occurred = timezone.make_aware(occurred)
         incident_report_create(
-            actor=request.user,
+            actor=request.user,  # type: ignore[arg-type]
             facility=facility,
             occurred_at=occurred,
             severity=request.POST.get("severity", ""),
