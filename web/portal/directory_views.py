@@ -166,6 +166,7 @@ def facility_map(request: HttpRequest) -> HttpResponse:
     context = {
         "items": items,
         "total": result.total,
+        "radius": _distance_label(result.radius_m),
         "page": page,
         "start": (page - 1) * PAGE_SIZE + 1,
         "sido": (place_code or "11")[:2],
