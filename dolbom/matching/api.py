@@ -159,6 +159,17 @@ def batch(request: HttpRequest, payload: BatchIn) -> Any:
     }
 
 
+@router.post("/requests/{pk}/offer", auth=AUTH_REQUIRED, summary="다음 후보 돌보미에게 차례로 제안 (긴급)")
+def offer_next(request: HttpRequest, pk: int) -> Any:
+    actor = actor_of(request)
+    require_role(actor, *STAFF)
+    req = _visible_request(actor, pk)
+    a = services.visit_offer_next(request=req, actor=actor)
+    if a is None:
+        return {"assignment_id": None, "status": None, "message": "제안할 수 있는 돌보미가 더 없습니다."}
+    return {"assignment_id": a.pk, "status": a.status, "caregiver_id": a.caregiver_id}
+
+
 def _assignment_for(actor: Any, pk: int) -> VisitAssignment:
     a = VisitAssignment.objects.select_related("request__region", "caregiver").filter(pk=pk).first()
     if a is None:

@@ -15,10 +15,16 @@ from django.utils import timezone
 
 from dolbom.core.audit import audit_log
 from dolbom.core.errors import Conflict, InvalidInput, TransitionNotAllowed
+from dolbom.core.notifications import notification_enqueue
 from dolbom.households.models import Child, Household
 from dolbom.matching import engine
 from dolbom.matching.models import Caregiver, VisitAssignment, VisitRequest
-from dolbom.matching.selectors import caregivers_as_engine, open_requests_for_day, request_as_engine
+from dolbom.matching.selectors import (
+    caregivers_as_engine,
+    open_requests_for_day,
+    request_as_engine,
+    visit_candidates,
+)
 from dolbom.regions.models import Region
 
 NEEDS = {"infant", "illness", "language", "sibling_group", "special_needs"}
@@ -215,11 +221,75 @@ def visit_assignment_confirm(*, assignment: VisitAssignment, actor: Any) -> Visi
     return a
 
 
-def visit_assignment_decline(*, assignment: VisitAssignment, actor: Any) -> VisitAssignment:
+def visit_offer_next(*, request: VisitRequest, actor: Any) -> VisitAssignment | None:
+    """Offers in turn for an urgent request: offer the best-ranked caregiver who has not declined this
+    request yet (the caregiver is notified and accepts or declines); None when nobody is left."""
+    with transaction.atomic():
+        req = VisitRequest.objects.select_for_update().select_related("region").get(pk=request.pk)
+        if req.status not in (VisitRequest.Status.OPEN, VisitRequest.Status.PROPOSED):
+            raise TransitionNotAllowed("배정 대기 중인 요청만 제안할 수 있습니다.")
+        active = req.assignments.filter(status__in=VisitAssignment.ACTIVE).first()
+        if active is not None and active.status != VisitAssignment.Status.PROPOSED:
+            return active  # an offer is already out, or someone accepted
+        declined = set(
+            req.assignments.filter(status=VisitAssignment.Status.DECLINED).values_list("caregiver_id", flat=True)
+        )
+        ranked, _ = visit_candidates(request=req, limit=len(declined) + 1)
+        choice = next((v for v in ranked if v.caregiver.pk not in declined), None)
+        if active is not None:
+            _assignment_set_status(active, VisitAssignment.Status.CANCELLED, actor)
+        if choice is None:
+            if req.status != VisitRequest.Status.OPEN:
+                req.status = VisitRequest.Status.OPEN
+                req.save(update_fields=["status", "updated_at"])
+            audit_log(actor=actor, action="visit_request.no_candidate", obj=req, after={"declined": len(declined)})
+            return None
+        Caregiver.objects.select_for_update().get(pk=choice.caregiver.pk)
+        a = VisitAssignment.objects.create(
+            request=req,
+            caregiver=choice.caregiver,
+            status=VisitAssignment.Status.OFFERED,
+            starts_at=req.starts_at,
+            ends_at=req.ends_at,
+            distance_km=choice.candidate.distance_km,
+            explanation=list(choice.candidate.reasons),
+            method="urgent-ranking",
+        )
+        audit_log(actor=actor, action="visit_assignment.offered", obj=a, after={"caregiver": a.caregiver_id})
+        if req.status != VisitRequest.Status.PROPOSED:
+            before = req.status
+            req.status = VisitRequest.Status.PROPOSED
+            req.save(update_fields=["status", "updated_at"])
+            audit_log(
+                actor=actor,
+                action="visit_request.status",
+                obj=req,
+                before={"status": before},
+                after={"status": req.status},
+            )
+        user = choice.caregiver.user
+        if user is not None:
+            start, end = timezone.localtime(req.starts_at), timezone.localtime(req.ends_at)
+            notification_enqueue(
+                recipient=user,
+                kind="visit.offer",
+                subject="방문돌봄 요청이 도착했습니다",
+                body=f"{req.get_service_display()} · {start:%m월 %d일 %H:%M}~{end:%H:%M} · "
+                f"이동 약 {choice.candidate.distance_km:.1f}km. 수락 또는 거절해 주세요.",
+                idempotency_key=f"visit-offer-{a.pk}",
+                payload={"assignment_id": a.pk},
+            )
+    return a
+
+
+def visit_assignment_decline(*, assignment: VisitAssignment, actor: Any, offer_next: bool = True) -> VisitAssignment:
+    """Decline a proposal or an offer. A declined caregiver is never proposed for this request again; after
+    an offer made in turn, the next caregiver is offered at once (unless `offer_next` is False)."""
     with transaction.atomic():
         a = VisitAssignment.objects.select_for_update().select_related("request").get(pk=assignment.pk)
         if a.status not in (VisitAssignment.Status.PROPOSED, VisitAssignment.Status.OFFERED):
             raise TransitionNotAllowed("제안 또는 요청 상태의 배정만 거절할 수 있습니다.")
+        was_offer = a.status == VisitAssignment.Status.OFFERED
         _assignment_set_status(a, VisitAssignment.Status.DECLINED, actor)
         r = a.request
         if r.status == VisitRequest.Status.PROPOSED:
@@ -232,4 +302,6 @@ def visit_assignment_decline(*, assignment: VisitAssignment, actor: Any) -> Visi
                 before={"status": "proposed"},
                 after={"status": "open"},
             )
+        if was_offer and offer_next:
+            visit_offer_next(request=r, actor=actor)
     return a

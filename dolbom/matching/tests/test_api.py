@@ -114,3 +114,25 @@ def test_past_date_batch_refused(api_client, auth_header, coordinator_suwon, reg
     body = {"date": (dt.date.today() - dt.timedelta(days=2)).isoformat(), "region_code": "4111100000"}
     r = api_client.post("/api/v1/visits/batch", body, content_type="application/json", **auth_header(coordinator_suwon))
     assert r.status_code == 422
+
+
+def test_offer_next_for_coordinator_in_scope(
+    api_client, auth_header, citizen, household, regions, coordinator_suwon, coordinator_gangnam
+):
+    c = make_caregiver(regions)
+    req = make_request(household, regions, citizen)
+    assert (
+        api_client.post(f"/api/v1/visits/requests/{req.pk}/offer", **auth_header(coordinator_gangnam)).status_code
+        == 403
+    )
+    assert api_client.post(f"/api/v1/visits/requests/{req.pk}/offer", **auth_header(citizen)).status_code == 403
+    r = api_client.post(f"/api/v1/visits/requests/{req.pk}/offer", **auth_header(coordinator_suwon))
+    assert r.status_code == 200 and r.json()["caregiver_id"] == c.pk and r.json()["status"] == "offered"
+
+
+def test_batch_rerun_task(household, regions, citizen):
+    from dolbom.matching.tasks import matching_batch_rerun_task
+
+    make_caregiver(regions)
+    make_request(household, regions, citizen)
+    assert matching_batch_rerun_task(DAY.isoformat(), "41111") == 1

@@ -167,3 +167,29 @@ def test_demo_caregivers_load_idempotently(regions):
     demo.load(io.StringIO())
     assert Caregiver.objects.count() == len(demo.CAREGIVERS)
     assert Qualification.objects.filter(caregiver__display_name="한영아", code="infant_care").count() == 1
+
+
+def test_urgent_offers_in_turn_until_nobody_is_left(household, regions, citizen, coordinator_suwon):
+    from dolbom.core.models import Notification
+    from dolbom.matching.services import visit_offer_next
+    from tests.factories import UserFactory
+
+    first = make_caregiver(regions, "가까운", km_north=0.5)
+    first.user = UserFactory(username="cg-near", role="caregiver", phone="01011112222")
+    first.save()
+    second = make_caregiver(regions, "먼", km_north=3)
+    req = make_request(household, regions, citizen)
+    offer = visit_offer_next(request=req, actor=coordinator_suwon)
+    assert offer is not None and offer.caregiver_id == first.pk and offer.status == "offered"
+    assert Notification.objects.filter(kind="visit.offer", idempotency_key=f"visit-offer-{offer.pk}").exists()
+    assert visit_offer_next(request=req, actor=coordinator_suwon) == offer  # one offer at a time
+    visit_assignment_decline(assignment=offer, actor=first.user)
+    nxt = VisitAssignment.objects.get(request=req, status="offered")
+    assert nxt.caregiver_id == second.pk
+    visit_assignment_decline(assignment=nxt, actor=coordinator_suwon)
+    assert not VisitAssignment.objects.filter(request=req, status__in=["offered", "proposed"]).exists()
+    req.refresh_from_db()
+    assert req.status == "open"
+    assert AuditEntry.objects.filter(action="visit_request.no_candidate", object_id=str(req.pk)).exists()
+    # the batch never proposes those who declined either
+    assert matching_batch_run(day=DAY, actor=coordinator_suwon).filled == 0
