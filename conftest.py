@@ -11,6 +11,9 @@ def _fake_outside_world(settings):
 
     FakeGateway.outbox = []
     FakeGateway.fail_next = 0
+    from django.core.cache import cache
+
+    cache.clear()  # rate-limit counters and cached lookups start empty in every test
     yield
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -34,7 +35,10 @@ def _error(request: HttpRequest, status: int, code: str, message: str, detail: A
 
 @api.exception_handler(ApplicationError)
 def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    return _error(request, exc.status, exc.code, exc.message, exc.detail)
+    response = _error(request, exc.status, exc.code, exc.message, exc.detail)
+    if exc.status == 429 and exc.detail.get("retry_after"):
+        response["Retry-After"] = str(exc.detail["retry_after"])
+    return response
 
 
 @api.exception_handler(NinjaValidationError)
@@ -64,17 +68,40 @@ def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return _error(request, 413, "payload_too_large", "요청이 너무 큽니다.")
 
 
+@api.exception_handler(MultiPartParserError)
+def malformed_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return _error(request, 400, "bad_request", "요청 형식이 올바르지 않습니다.")
+
+
+_HTTP_ERROR_MESSAGES = {
+    400: ("http_error", "요청 형식이 올바르지 않습니다."),
+    403: ("csrf_failed", "보안 확인에 실패했습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요."),
+    405: ("http_error", "허용되지 않는 요청입니다."),
+}
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    messages = {400: "요청 형식이 올바르지 않습니다.", 405: "허용되지 않는 요청입니다."}
-    message = messages.get(exc.status_code, str(exc))
-    return _error(request, exc.status_code, "http_error", message)
+    # ninja raises HttpError(403, "CSRF check Failed") for a cookie session without the CSRF token;
+    # its own messages are English, so only a Korean message raised by our code is passed through.
+    text = str(exc)
+    if any("가" <= ch <= "힣" for ch in text):
+        code, message = "http_error", text
+    else:
+        code, message = _HTTP_ERROR_MESSAGES.get(exc.status_code, ("http_error", "요청을 처리할 수 없습니다."))
+    return _error(request, exc.status_code, code, message)
 
 
 @api.exception_handler(Exception)
 def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
-    from django.db import DatabaseError
+    from django.db import DatabaseError, DataError
 
+    if isinstance(exc, OverflowError | DataError):
+        # A value the database cannot hold (an id past 64 bits, a NUL byte in text on PostgreSQL) is bad input,
+        # not an outage: the statement failed before anything was written.
+        return _error(
+            request, 422, "invalid_input", "입력값이 허용 범위를 벗어났습니다.", {"reason": type(exc).__name__}
+        )
     if isinstance(exc, DatabaseError):
         logger.exception("database unavailable")
         return _error(

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "dolbom.core.middleware.ApiErrorShapeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -182,6 +183,24 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "booking-slots-ahead": {"task": "booking.slots_generate_ahead", "schedule": 6 * 3600.0},
     "counselling-sla-escalate": {"task": "counselling.sla_escalate", "schedule": 300.0},
 }
+
+# Cache: per-process memory by default; Redis (shared by every worker) when REDIS_URL is set.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dolbom"}
+    )
+}
+# Anonymous use of expensive public endpoints, per client IP: scope → (requests, window in seconds).
+# Generous enough for a family or a call-centre desk behind one address; signed-in callers are not counted.
+RATE_LIMITS: dict[str, tuple[int, int]] = {
+    "benefits_check": (env_int("RATE_LIMIT_BENEFITS_CHECK", 120), 60),
+    "inquiry_create": (env_int("RATE_LIMIT_INQUIRY_CREATE", 20), 3600),
+    "auth_token": (env_int("RATE_LIMIT_AUTH_TOKEN", 30), 60),
+}
+# How many proxies of our own append to X-Forwarded-For in front of the app (0: use REMOTE_ADDR).
+RATE_LIMIT_TRUSTED_PROXIES = env_int("RATE_LIMIT_TRUSTED_PROXIES", 0)
 
 # Map: tiles are optional; with no tile server the map shows the bundled 시군구 boundaries.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")

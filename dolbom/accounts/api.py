@@ -2,6 +2,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from dolbom.core.api_auth import AUTH_REQUIRED, actor_of
+from dolbom.core.ratelimit import rate_limit_anonymous
 
 from .schemas import MeOut, TokenIn, TokenOut
 from .services import token_issue
@@ -11,6 +12,7 @@ router = Router(tags=["계정"])
 
 @router.post("/token", response=TokenOut, auth=None, summary="API 토큰 발급")
 def issue_token(request: HttpRequest, payload: TokenIn) -> dict:
+    rate_limit_anonymous(request, scope="auth_token")
     token, key = token_issue(request=request, username=payload.username, password=payload.password)
     return {"token": key, "token_type": "Bearer", "expires_at": token.expires_at}
 

@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
 from dolbom.core.errors import InvalidInput
+from dolbom.core.ratelimit import rate_limit_anonymous
 
 from .eligibility.catalogue import MAIN_STAGES, SITUATIONS, STAGES
 from .models import Programme
@@ -31,6 +32,7 @@ def check(request: HttpRequest, payload: CheckIn) -> dict:
     """지역과 가구 정보로 적용되는 모든 지원사업의 대상 여부(eligible/ineligible/unknown), 금액, 이유, 부족한 입력,
     신청 방법과 앞으로의 변화를 답합니다. 자녀별 사업(부모급여·아동수당·첫만남이용권 등)은 사업당 한 줄이며
     금액은 자녀 합계, 자녀별 결과는 `per_child`에 있습니다."""
+    rate_limit_anonymous(request, scope="benefits_check")
     return benefit_check(data=payload)
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from ninja import Router, Status
 
 from dolbom.core.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, actor_of
+from dolbom.core.ratelimit import rate_limit_anonymous
 
 from . import acting, selectors, services
 from .knowledge import article_search
@@ -186,6 +187,7 @@ def case_out(case: Case) -> dict[str, Any]:
 def ask(request: HttpRequest, payload: InquiryIn) -> Status:
     """비회원은 휴대전화 번호, 사는 지역(region_code)과 개인정보 수집·이용 동의(consent=true)가 필요합니다.
     `reply_by="callback"`이면 `window_start`~`window_end` 사이에 전화로 답합니다."""
+    rate_limit_anonymous(request, scope="inquiry_create")
     inquiry = services.inquiry_ask(actor=actor_of(request), **payload.dict())
     return Status(201, inquiry_out(inquiry, at=timezone.now()))
 
