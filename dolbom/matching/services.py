@@ -1,6 +1,6 @@
 """Writes for home-visit matching: requests, batch proposals, confirmation by a coordinator or the caregiver.
 
-Locks: a caregiver row is locked (select_for_update, in primary-key order) before an assignment of theirs is
+Locks (locks.py): a caregiver row is locked before an assignment of theirs is
 confirmed, then their overlapping active assignments are counted, so two coordinators confirming at once
 cannot double-book one caregiver."""
 
@@ -17,8 +17,8 @@ from dolbom.core.audit import audit_log
 from dolbom.core.errors import Conflict, InvalidInput, TransitionNotAllowed
 from dolbom.core.notifications import notification_enqueue
 from dolbom.households.models import Child, Household
-from dolbom.matching import engine
-from dolbom.matching.models import Caregiver, VisitAssignment, VisitRequest
+from dolbom.matching import engine, locks
+from dolbom.matching.models import VisitAssignment, VisitRequest
 from dolbom.matching.selectors import (
     caregivers_as_engine,
     open_requests_for_day,
@@ -195,7 +195,7 @@ def visit_assignment_confirm(*, assignment: VisitAssignment, actor: Any) -> Visi
     no other active assignment of theirs overlaps (including the travel time between the two addresses)."""
     policy = engine.MatchingPolicy()
     with transaction.atomic():
-        Caregiver.objects.select_for_update().get(pk=assignment.caregiver_id)
+        locks.caregiver_lock(caregiver_id=assignment.caregiver_id)
         a = VisitAssignment.objects.select_for_update().select_related("request").get(pk=assignment.pk)
         if a.status not in (VisitAssignment.Status.PROPOSED, VisitAssignment.Status.OFFERED):
             raise TransitionNotAllowed("제안 또는 요청 상태의 배정만 확정할 수 있습니다.")
@@ -211,6 +211,7 @@ def visit_assignment_confirm(*, assignment: VisitAssignment, actor: Any) -> Visi
                 o.starts_at, o.ends_at, (o.request.lat, o.request.lng), r.starts_at, r.ends_at, (r.lat, r.lng), policy
             ):
                 raise Conflict("돌보미에게 겹치는 다른 배정이 있어 확정할 수 없습니다.", code="caregiver_busy")
+        locks.between_check_and_write()
         _assignment_set_status(a, VisitAssignment.Status.ACCEPTED, actor)
         before = r.status
         r.status = VisitRequest.Status.ASSIGNED
@@ -244,7 +245,7 @@ def visit_offer_next(*, request: VisitRequest, actor: Any) -> VisitAssignment | 
                 req.save(update_fields=["status", "updated_at"])
             audit_log(actor=actor, action="visit_request.no_candidate", obj=req, after={"declined": len(declined)})
             return None
-        Caregiver.objects.select_for_update().get(pk=choice.caregiver.pk)
+        locks.caregiver_lock(caregiver_id=choice.caregiver.pk)
         a = VisitAssignment.objects.create(
             request=req,
             caregiver=choice.caregiver,
