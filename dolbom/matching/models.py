@@ -131,6 +131,13 @@ class VisitRequest(BaseModel):
         CANCELLED = "cancelled", _("취소")
         DONE = "done", _("완료")
         EXPIRED = "expired", _("미배정 종료")
+        IN_SERVICE = "in_service", _("돌봄 중")
+        FOLLOWED_UP = "followed_up", _("사후관리 완료")
+
+    #: finished visits (completed, whether or not a follow-up was closed since)
+    COMPLETED_STATES = (Status.DONE, Status.FOLLOWED_UP)
+    #: nothing more happens to these
+    FINAL_STATES = (Status.CANCELLED, Status.EXPIRED, Status.FOLLOWED_UP)
 
     household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="visit_requests")
     children = models.ManyToManyField("households.Child", related_name="visit_requests", verbose_name=_("아동"))
@@ -146,6 +153,7 @@ class VisitRequest(BaseModel):
     urgency = models.PositiveSmallIntegerField(_("긴급도"), default=0)
     status = models.CharField(_("상태"), max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
     note = models.TextField(_("요청 메모"), blank=True)
+    consent_share = models.BooleanField(_("돌보미에게 필요 정보 제공 동의"), default=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -181,6 +189,11 @@ class VisitAssignment(BaseModel):
     distance_km = models.FloatField(_("이동 거리(km)"), default=0)
     explanation = models.JSONField(_("배정 근거"), default=list, blank=True)
     method = models.CharField(_("배정 방식"), max_length=60, blank=True)
+    arrived_at = models.DateTimeField(_("도착 시각"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("종료 시각"), null=True, blank=True)
+    care_notes = models.TextField(_("돌봄 기록"), blank=True)
+    actual_hours = models.FloatField(_("실제 돌봄 시간"), null=True, blank=True)
+    fee_total = models.PositiveIntegerField(_("이용요금(원)"), null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -210,3 +223,34 @@ class VisitRating(BaseModel):
         verbose_name = _("방문돌봄 평가")
         verbose_name_plural = _("방문돌봄 평가")
         constraints = [models.CheckConstraint(condition=Q(stars__gte=1, stars__lte=5), name="visit_rating_stars")]
+
+
+class FollowUpTask(BaseModel):
+    """사후관리: a coordinator's task opened by a low rating or a family's problem report."""
+
+    class Reason(models.TextChoices):
+        LOW_RATING = "low_rating", _("낮은 평가")
+        REPORT = "report", _("문제 신고")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("접수")
+        IN_PROGRESS = "in_progress", _("처리 중")
+        DONE = "done", _("완료")
+
+    request = models.ForeignKey(VisitRequest, on_delete=models.CASCADE, related_name="followups")
+    caregiver = models.ForeignKey(Caregiver, on_delete=models.SET_NULL, null=True, related_name="followups")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("지역"))
+    reason = models.CharField(_("사유"), max_length=12, choices=Reason.choices)
+    detail = models.TextField(_("내용"), blank=True)
+    status = models.CharField(_("상태"), max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notes = models.TextField(_("처리 메모"), blank=True)
+    due_date = models.DateField(_("처리 기한"))
+    closed_at = models.DateTimeField(_("완료 시각"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("사후관리 과제")
+        verbose_name_plural = _("사후관리 과제")

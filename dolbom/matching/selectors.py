@@ -232,12 +232,21 @@ def hourly_rate_on(day: dt.date) -> int:
 
 
 def visit_fee_quote(
-    *, request: VisitRequest, income_tier: str | None, tier_shares: dict[str, float] | None = None
+    *,
+    request: VisitRequest,
+    income_tier: str | None,
+    tier_shares: dict[str, float] | None = None,
+    starts_at: dt.datetime | None = None,
+    ends_at: dt.datetime | None = None,
 ) -> engine.FeeQuote:
+    """Quote for the requested times, or for other (actual) times when given."""
     import holidays as holiday_calendar
 
-    start = timezone.localtime(request.starts_at, _tz())
-    end = timezone.localtime(request.ends_at, _tz())
+    start = timezone.localtime(starts_at or request.starts_at, _tz())
+    end = timezone.localtime(ends_at or request.ends_at, _tz())
+    start, end = start.replace(second=0, microsecond=0), end.replace(second=0, microsecond=0)
+    if end <= start:
+        end = start + dt.timedelta(minutes=1)
     days = {start.date() + dt.timedelta(days=k) for k in range((end.date() - start.date()).days + 1)}
     kr = holiday_calendar.country_holidays("KR", years=sorted({d.year for d in days}))
     return engine.fee_quote(

@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from dolbom.core.audit import audit_log
-from dolbom.core.errors import Conflict, InvalidInput, TransitionNotAllowed
+from dolbom.core.errors import Conflict, InvalidInput, PermissionDenied, TransitionNotAllowed
 from dolbom.core.notifications import notification_enqueue
 from dolbom.households.models import Child, Household
 from dolbom.matching import engine, locks
-from dolbom.matching.models import VisitAssignment, VisitRequest
+from dolbom.matching.models import FollowUpTask, VisitAssignment, VisitRating, VisitRequest
 from dolbom.matching.selectors import (
     caregivers_as_engine,
     open_requests_for_day,
@@ -46,6 +46,7 @@ def visit_request_create(
     language: str = "",
     urgency: int = 0,
     note: str = "",
+    consent_share: bool = False,
     actor: Any,
 ) -> VisitRequest:
     kids = list(children)
@@ -89,6 +90,7 @@ def visit_request_create(
             language=language,
             urgency=urgency,
             note=note,
+            consent_share=consent_share,
         )
         req.children.set(kids)
         audit_log(actor=actor, action="visit_request.create", obj=req, after={"status": req.status})
@@ -98,8 +100,8 @@ def visit_request_create(
 def visit_request_cancel(*, request: VisitRequest, actor: Any) -> VisitRequest:
     with transaction.atomic():
         req = VisitRequest.objects.select_for_update().get(pk=request.pk)
-        if req.status in (VisitRequest.Status.CANCELLED, VisitRequest.Status.DONE, VisitRequest.Status.EXPIRED):
-            raise TransitionNotAllowed("이미 종료된 요청입니다.")
+        if req.status not in (VisitRequest.Status.OPEN, VisitRequest.Status.PROPOSED, VisitRequest.Status.ASSIGNED):
+            raise TransitionNotAllowed("이미 시작했거나 종료된 요청은 취소할 수 없습니다.")
         before = req.status
         for a in req.assignments.filter(status__in=VisitAssignment.ACTIVE):
             _assignment_set_status(a, VisitAssignment.Status.CANCELLED, actor)
@@ -108,6 +110,7 @@ def visit_request_cancel(*, request: VisitRequest, actor: Any) -> VisitRequest:
         audit_log(
             actor=actor, action="visit_request.cancel", obj=req, before={"status": before}, after={"status": req.status}
         )
+        _notify_family(req, "visit.cancelled", "방문돌봄 요청이 취소되었습니다", f"{_when(req)} 요청이 취소되었습니다.")
     return req
 
 
@@ -219,6 +222,12 @@ def visit_assignment_confirm(*, assignment: VisitAssignment, actor: Any) -> Visi
         audit_log(
             actor=actor, action="visit_request.status", obj=r, before={"status": before}, after={"status": r.status}
         )
+        _notify_family(
+            r,
+            "visit.confirmed",
+            "방문돌봄 돌보미가 확정되었습니다",
+            f"{_when(r)} 방문에 {a.caregiver.display_name} 돌보미가 배정되었습니다.",
+        )
     return a
 
 
@@ -306,3 +315,280 @@ def visit_assignment_decline(*, assignment: VisitAssignment, actor: Any, offer_n
         if was_offer and offer_next:
             visit_offer_next(request=r, actor=actor)
     return a
+
+
+# ------------------------------------------------------------------ visit lifecycle and 사후관리
+#
+# request:    open → proposed → assigned → in_service → done → followed_up
+#             (cancelled from open/proposed/assigned; expired when nobody could be found)
+# assignment: proposed/offered → accepted → completed (declined / cancelled on the side)
+
+LOW_RATING = 2
+FOLLOWUP_DAYS = 3
+
+
+def _when(req: VisitRequest) -> str:
+    start, end = timezone.localtime(req.starts_at), timezone.localtime(req.ends_at)
+    return f"{start:%m월 %d일 %H:%M}~{end:%H:%M}"
+
+
+def _notify_family(req: VisitRequest, kind: str, subject: str, body: str, *, key: str = "") -> None:
+    guardian = req.household.guardian if req.household_id else None
+    if guardian is None:
+        return
+    notification_enqueue(
+        recipient=guardian,
+        kind=kind,
+        subject=subject,
+        body=body,
+        idempotency_key=key or f"{kind}-{req.pk}",
+        payload={"visit_request_id": req.pk},
+    )
+
+
+def _set_request_status(req: VisitRequest, status: str, actor: Any, **extra: Any) -> None:
+    before = req.status
+    req.status = status
+    req.save(update_fields=["status", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="visit_request.status",
+        obj=req,
+        before={"status": before},
+        after={"status": status, **extra},
+    )
+
+
+def _own_assignment(assignment: VisitAssignment, actor: Any) -> VisitAssignment:
+    a = (
+        VisitAssignment.objects.select_for_update()
+        .select_related("request__household__guardian", "request__region", "caregiver")
+        .get(pk=assignment.pk)
+    )
+    if getattr(actor, "role", None) != "admin" and (a.caregiver.user_id is None or a.caregiver.user_id != actor.pk):
+        raise PermissionDenied("본인에게 배정된 방문만 기록할 수 있습니다.")
+    return a
+
+
+def visit_arrival_record(*, assignment: VisitAssignment, actor: Any, at: dt.datetime | None = None) -> VisitAssignment:
+    """The caregiver arrives: assigned → in service. Not earlier than an hour before the visit."""
+    now = at or timezone.now()
+    with transaction.atomic():
+        a = _own_assignment(assignment, actor)
+        r = a.request
+        if a.status != VisitAssignment.Status.ACCEPTED or r.status != VisitRequest.Status.ASSIGNED:
+            raise TransitionNotAllowed("확정된 방문에만 도착을 기록할 수 있습니다.")
+        if now < a.starts_at - dt.timedelta(hours=1):
+            raise TransitionNotAllowed("방문 시작 1시간 전부터 도착을 기록할 수 있습니다.", code="too_early")
+        a.arrived_at = now
+        a.save(update_fields=["arrived_at", "updated_at"])
+        audit_log(actor=actor, action="visit_assignment.arrival", obj=a, after={"arrived_at": now.isoformat()})
+        _set_request_status(r, VisitRequest.Status.IN_SERVICE, actor)
+        _notify_family(
+            r,
+            "visit.arrived",
+            "돌보미가 도착했습니다",
+            f"{a.caregiver.display_name} 돌보미가 {timezone.localtime(now):%H:%M}에 도착했습니다.",
+        )
+    return a
+
+
+def visit_end_record(
+    *, assignment: VisitAssignment, actor: Any, notes: str = "", at: dt.datetime | None = None
+) -> VisitAssignment:
+    """The caregiver ends the visit with notes: in service → done. Actual hours and the fee quote (at the
+    actual times, full price before the income tier is applied) are kept on the assignment."""
+    from dolbom.matching.selectors import visit_fee_quote
+
+    now = at or timezone.now()
+    if len(notes) > 2000:
+        raise InvalidInput(detail={"fields": {"notes": "돌봄 기록은 2000자까지 쓸 수 있습니다."}})
+    with transaction.atomic():
+        a = _own_assignment(assignment, actor)
+        r = a.request
+        if r.status != VisitRequest.Status.IN_SERVICE or a.arrived_at is None:
+            raise TransitionNotAllowed("도착을 기록한 방문만 종료할 수 있습니다.")
+        if now <= a.arrived_at:
+            raise InvalidInput(detail={"fields": {"ended_at": "종료 시각은 도착 시각보다 늦어야 합니다."}})
+        quote = visit_fee_quote(request=r, income_tier=None, starts_at=a.arrived_at, ends_at=now)
+        a.ended_at = now
+        a.care_notes = notes.strip()
+        a.actual_hours = round((now - a.arrived_at).total_seconds() / 3600, 2)
+        a.fee_total = quote.total
+        a.status = VisitAssignment.Status.COMPLETED
+        a.save(update_fields=["ended_at", "care_notes", "actual_hours", "fee_total", "status", "updated_at"])
+        audit_log(
+            actor=actor,
+            action="visit_assignment.completed",
+            obj=a,
+            before={"status": VisitAssignment.Status.ACCEPTED},
+            after={"status": a.status, "actual_hours": a.actual_hours, "fee_total": a.fee_total},
+        )
+        _set_request_status(r, VisitRequest.Status.DONE, actor)
+        _notify_family(
+            r,
+            "visit.completed",
+            "방문돌봄이 끝났습니다",
+            f"{a.actual_hours:g}시간 돌봄, 이용요금 {a.fee_total:,}원(지원 전). 돌봄은 어떠셨나요? 평가를 남겨 주세요.",
+        )
+    return a
+
+
+def _family_request(request: VisitRequest, actor: Any) -> VisitRequest:
+    req = VisitRequest.objects.select_for_update().select_related("household", "region").get(pk=request.pk)
+    if getattr(actor, "role", None) != "admin" and req.household.guardian_id != actor.pk:
+        raise PermissionDenied("본인 가정의 방문만 평가할 수 있습니다.")
+    return req
+
+
+def _region_coordinator(region: Region) -> Any:
+    from dolbom.accounts.models import User
+
+    code = region.code
+    for u in User.objects.filter(role="coordinator", is_active=True, scope_region__isnull=False).select_related(
+        "scope_region"
+    ):
+        from dolbom.core.permissions import region_in_scope
+
+        if region_in_scope(u, code):
+            return u
+    return None
+
+
+def _followup_open(*, req: VisitRequest, reason: str, detail: str, actor: Any) -> FollowUpTask:
+    a = req.assignments.filter(status=VisitAssignment.Status.COMPLETED).first()
+    assignee = _region_coordinator(req.region)
+    task = FollowUpTask.objects.create(
+        request=req,
+        caregiver=a.caregiver if a else None,
+        region=req.region,
+        reason=reason,
+        detail=detail,
+        assignee=assignee,
+        due_date=timezone.localdate() + dt.timedelta(days=FOLLOWUP_DAYS),
+    )
+    audit_log(actor=actor, action="followup.open", obj=task, after={"reason": reason, "request": req.pk})
+    if assignee is not None:
+        notification_enqueue(
+            recipient=assignee,
+            kind="visit.followup",
+            subject="방문돌봄 사후관리 과제가 생겼습니다",
+            body=f"{task.get_reason_display()}: {_when(req)} 방문. {task.due_date:%m월 %d일}까지 확인해 주세요.",
+            idempotency_key=f"followup-{task.pk}",
+            payload={"followup_id": task.pk},
+        )
+    return task
+
+
+def visit_rate(*, request: VisitRequest, actor: Any, stars: int, comment: str = "", problem: str = "") -> VisitRating:
+    """The family rates a finished visit (1–5). A rating of 2 or less, or a problem described with it, opens a
+    follow-up task for the region's coordinator."""
+    errors = {}
+    if not isinstance(stars, int) or not 1 <= stars <= 5:
+        errors["stars"] = "별점은 1점부터 5점까지입니다."
+    if len(comment) > 1000:
+        errors["comment"] = "의견은 1000자까지 쓸 수 있습니다."
+    if len(problem) > 2000:
+        errors["problem"] = "신고 내용은 2000자까지 쓸 수 있습니다."
+    if errors:
+        raise InvalidInput(detail={"fields": errors})
+    with transaction.atomic():
+        req = _family_request(request, actor)
+        if req.status not in VisitRequest.COMPLETED_STATES:
+            raise TransitionNotAllowed("끝난 방문만 평가할 수 있습니다.")
+        if VisitRating.objects.filter(request=req).exists():
+            raise Conflict("이미 평가한 방문입니다.", code="already_rated")
+        a = req.assignments.filter(status=VisitAssignment.Status.COMPLETED).select_related("caregiver").first()
+        if a is None:
+            raise TransitionNotAllowed("돌보미가 방문한 기록이 없습니다.")
+        rating = VisitRating.objects.create(
+            request=req, caregiver=a.caregiver, household=req.household, stars=stars, comment=comment.strip()
+        )
+        audit_log(actor=actor, action="visit_rating.create", obj=rating, after={"stars": stars, "request": req.pk})
+        if stars <= LOW_RATING:
+            _followup_open(req=req, reason=FollowUpTask.Reason.LOW_RATING, detail=comment.strip(), actor=actor)
+        if problem.strip():
+            _followup_open(req=req, reason=FollowUpTask.Reason.REPORT, detail=problem.strip(), actor=actor)
+    return rating
+
+
+def visit_problem_report(*, request: VisitRequest, actor: Any, detail: str) -> FollowUpTask:
+    """The family reports a problem with a visit under way or finished; a coordinator follows it up."""
+    if not detail.strip():
+        raise InvalidInput(detail={"fields": {"detail": "어떤 문제가 있었는지 적어 주세요."}})
+    if len(detail) > 2000:
+        raise InvalidInput(detail={"fields": {"detail": "신고 내용은 2000자까지 쓸 수 있습니다."}})
+    with transaction.atomic():
+        req = _family_request(request, actor)
+        if req.status not in (VisitRequest.Status.IN_SERVICE, *VisitRequest.COMPLETED_STATES):
+            raise TransitionNotAllowed("돌봄이 시작된 방문만 신고할 수 있습니다.")
+        if req.status == VisitRequest.Status.FOLLOWED_UP:
+            _set_request_status(req, VisitRequest.Status.DONE, actor, reopened=True)
+        return _followup_open(req=req, reason=FollowUpTask.Reason.REPORT, detail=detail.strip(), actor=actor)
+
+
+def _followup_for_staff(task: FollowUpTask, actor: Any) -> FollowUpTask:
+    from dolbom.core.permissions import require_region_access, require_role
+
+    t = FollowUpTask.objects.select_for_update().select_related("region", "request").get(pk=task.pk)
+    require_role(actor, "coordinator")
+    require_region_access(actor, t.region.code)
+    return t
+
+
+def followup_take(*, task: FollowUpTask, actor: Any) -> FollowUpTask:
+    with transaction.atomic():
+        t = _followup_for_staff(task, actor)
+        if t.status != FollowUpTask.Status.OPEN:
+            raise TransitionNotAllowed("접수 상태의 과제만 맡을 수 있습니다.")
+        before = t.status
+        t.status, t.assignee = FollowUpTask.Status.IN_PROGRESS, actor
+        t.save(update_fields=["status", "assignee", "updated_at"])
+        audit_log(actor=actor, action="followup.take", obj=t, before={"status": before}, after={"status": t.status})
+    return t
+
+
+def followup_close(*, task: FollowUpTask, actor: Any, notes: str) -> FollowUpTask:
+    """The coordinator closes a follow-up with what was done; when the visit has no other open follow-up it is
+    followed up (done → followed_up) and the family is told."""
+    if not notes.strip():
+        raise InvalidInput(detail={"fields": {"notes": "처리 내용을 적어 주세요."}})
+    with transaction.atomic():
+        t = _followup_for_staff(task, actor)
+        if t.status == FollowUpTask.Status.DONE:
+            raise TransitionNotAllowed("이미 완료된 과제입니다.")
+        before = t.status
+        t.status, t.notes, t.closed_at = FollowUpTask.Status.DONE, notes.strip(), timezone.now()
+        if t.assignee_id is None:
+            t.assignee = actor
+        t.save(update_fields=["status", "notes", "closed_at", "assignee", "updated_at"])
+        audit_log(actor=actor, action="followup.close", obj=t, before={"status": before}, after={"status": t.status})
+        req = VisitRequest.objects.select_for_update().select_related("household").get(pk=t.request_id)
+        still_open = req.followups.exclude(status=FollowUpTask.Status.DONE).exists()
+        if req.status == VisitRequest.Status.DONE and not still_open:
+            _set_request_status(req, VisitRequest.Status.FOLLOWED_UP, actor)
+            _notify_family(
+                req,
+                "visit.followed_up",
+                "방문돌봄 사후관리가 끝났습니다",
+                f"{_when(req)} 방문에 대한 확인을 마쳤습니다.",
+            )
+    return t
+
+
+def visit_request_expire(*, request: VisitRequest, actor: Any) -> VisitRequest:
+    """No caregiver could be found before the visit would have started: open/proposed → expired."""
+    with transaction.atomic():
+        req = VisitRequest.objects.select_for_update().select_related("household").get(pk=request.pk)
+        if req.status not in (VisitRequest.Status.OPEN, VisitRequest.Status.PROPOSED):
+            raise TransitionNotAllowed("배정 대기 중인 요청만 미배정 종료할 수 있습니다.")
+        for a in req.assignments.filter(status__in=VisitAssignment.ACTIVE):
+            _assignment_set_status(a, VisitAssignment.Status.CANCELLED, actor)
+        _set_request_status(req, VisitRequest.Status.EXPIRED, actor)
+        _notify_family(
+            req,
+            "visit.expired",
+            "돌보미를 찾지 못했습니다",
+            f"{_when(req)} 요청에 배정할 수 있는 돌보미가 없었습니다. 상담에서 다른 돌봄 방법을 안내받으세요.",
+        )
+    return req
