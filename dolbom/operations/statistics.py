@@ -21,7 +21,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, Substr
 from django.utils import timezone
 
@@ -69,20 +82,37 @@ def _scope(field_name: str, prefixes: list[str] | None) -> Q:
 
 @dataclass
 class Scope:
-    """What an official may see: region-code prefixes (None = everywhere) and the period."""
+    """What an official may see: region-code prefixes (None = everywhere) and the period.
+
+    Facility figures are filtered by the ids of the facility services in scope (a short list, resolved once)
+    so the database uses the (facility_service, starts_at) indexes instead of joining facility and region
+    for every row; they are grouped by facility service and folded into service × 시·군·구 here.
+    """
 
     prefixes: list[str] | None
     period: Period
-    _names: dict[str, str] = field(default_factory=dict)
+    _fs: dict[int, tuple[str, str, str, int]] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, *, user: Any, period: Period) -> Scope:
         return cls(prefixes=scope_prefixes(user), period=period)
 
+    @property
+    def facility_services(self) -> dict[int, tuple[str, str, str, int]]:
+        """{facility service id: (service code, service name, 시·군·구 code, facility id)} in scope."""
+        if self._fs is None:
+            from dolbom.booking.models import FacilityService
+
+            rows = FacilityService.objects.filter(_scope("facility__region__code", self.prefixes)).values_list(
+                "pk", "service__code", "service__name", "facility__region__code", "facility_id"
+            )
+            self._fs = {pk: (code, name, (region or "")[:5], fid) for pk, code, name, region, fid in rows}
+        return self._fs
+
     def bookings(self) -> QuerySet[Booking]:
         lo, hi = self.period.bounds()
         return Booking.objects.filter(
-            _scope("facility_service__facility__region__code", self.prefixes), starts_at__gte=lo, starts_at__lt=hi
+            facility_service_id__in=list(self.facility_services), starts_at__gte=lo, starts_at__lt=hi
         )
 
     def visits(self) -> QuerySet[VisitRequest]:
@@ -92,10 +122,7 @@ class Scope:
     def slots(self) -> QuerySet[Slot]:
         lo, hi = self.period.bounds()
         return Slot.objects.filter(
-            _scope("facility_service__facility__region__code", self.prefixes),
-            starts_at__gte=lo,
-            starts_at__lt=hi,
-            closed=False,
+            facility_service_id__in=list(self.facility_services), starts_at__gte=lo, starts_at__lt=hi, closed=False
         )
 
 
@@ -125,10 +152,16 @@ def service_municipality_table(*, scope: Scope) -> list[dict[str, Any]]:
     )
     names: dict[str, str] = {}
     S = Booking.Status
-    sgg = Substr("facility_service__facility__region__code", 1, 5)
+    fs_map = scope.facility_services
+
+    def fold(fs_id: int) -> dict[str, Any]:
+        code, name, sgg, _ = fs_map[fs_id]
+        names[code] = name
+        return rows[(code, sgg)]
+
     for r in (
         scope.bookings()
-        .values(svc=F("facility_service__service__code"), name=F("facility_service__service__name"), sgg=sgg)
+        .values("facility_service_id")
         .annotate(
             requests=Count("id"),
             served=Count("id", filter=Q(status=S.ATTENDED)),
@@ -137,30 +170,38 @@ def service_municipality_table(*, scope: Scope) -> list[dict[str, Any]]:
             declined=Count("id", filter=Q(status=S.DECLINED)),
         )
     ):
-        row = rows[(r["svc"], r["sgg"])]
-        names[r["svc"]] = r["name"]
+        row = fold(r["facility_service_id"])
         for k in ("requests", "served", "no_show", "cancelled", "declined"):
             row[k] += r[k]
     attended = scope.bookings().filter(status=S.ATTENDED)
+    # unique children per service × 시·군·구 span several facility services: count distinct pairs in SQL
     for r in (
         BookingChild.objects.filter(booking__in=attended.values("pk"))
-        .values(
-            svc=F("booking__facility_service__service__code"),
-            sgg=Substr("booking__facility_service__facility__region__code", 1, 5),
-        )
-        .annotate(uses=Count("id"), unique=Count("child", distinct=True))
+        .values("booking__facility_service_id")
+        .annotate(uses=Count("id"))
     ):
-        rows[(r["svc"], r["sgg"])]["uses"] += r["uses"]
-        rows[(r["svc"], r["sgg"])]["unique_children"] += r["unique"]
+        fold(r["booking__facility_service_id"])["uses"] += r["uses"]
+    groups: dict[str, list[int]] = defaultdict(list)
+    for fs_id, (code, _, sgg, _) in fs_map.items():
+        groups[f"{code}|{sgg}"].append(fs_id)
+    if groups:
+        key = Case(
+            *[When(booking__facility_service_id__in=ids, then=Value(k)) for k, ids in groups.items()],
+            output_field=CharField(),
+        )
+        for r in (
+            BookingChild.objects.filter(booking__in=attended.values("pk"))
+            .values(k=key)
+            .annotate(unique=Count("child", distinct=True))
+        ):
+            code, _, sgg = r["k"].partition("|")
+            rows[(code, sgg)]["unique_children"] += r["unique"]
     for r in (
         Occupancy.objects.filter(booking__in=attended.values("pk"))
-        .values(
-            svc=F("booking__facility_service__service__code"),
-            sgg=Substr("booking__facility_service__facility__region__code", 1, 5),
-        )
+        .values("booking__facility_service_id")
         .annotate(hours=Count("id"))
     ):
-        rows[(r["svc"], r["sgg"])]["child_hours"] += r["hours"]
+        fold(r["booking__facility_service_id"])["child_hours"] += r["hours"]
 
     V = VisitRequest.Status
     visit_labels = dict(VisitRequest.Service.choices)
@@ -304,7 +345,13 @@ def fill_rates(*, scope: Scope) -> list[dict[str, Any]]:
     }
     taken = {
         (r["wd"], r["h"]): r["n"]
-        for r in Occupancy.objects.filter(active=True, slot__in=scope.slots().values("pk"))
+        for r in Occupancy.objects.filter(
+            active=True,
+            slot__facility_service_id__in=list(scope.facility_services),
+            slot__closed=False,
+            starts_at__gte=scope.period.bounds()[0],
+            starts_at__lt=scope.period.bounds()[1],
+        )
         .annotate(wd=ExtractIsoWeekDay("starts_at"), h=ExtractHour("starts_at"))
         .values("wd", "h")
         .annotate(n=Count("id"))
