@@ -21,15 +21,15 @@ DEMO_STEPS = [
 
 
 class Command(BaseCommand):
-    help = "Load the demo: regions, facilities, one account per role, a household with children."
+    help = (
+        "Load the demo: regions, facilities, one account per role, a household with children, benefits, "
+        "care services and slots, caregivers, a counselling queue and a year of activity."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         summary: list[str] = []
         for step in DEMO_STEPS:
-            try:
-                module = importlib.import_module(step)
-            except ModuleNotFoundError:
-                continue
+            module = importlib.import_module(step)
             with transaction.atomic():
                 lines = module.load(self.stdout)
             summary.extend(lines or [])
