@@ -173,35 +173,30 @@ def service_municipality_table(*, scope: Scope) -> list[dict[str, Any]]:
         row = fold(r["facility_service_id"])
         for k in ("requests", "served", "no_show", "cancelled", "declined"):
             row[k] += r[k]
+    # One pass over the children of attended bookings: uses, distinct children and child-hours per service ×
+    # 시·군·구 (a booking holds every child for each of its consecutive one-hour slots, so its occupancy rows
+    # number children × hours).
     attended = scope.bookings().filter(status=S.ATTENDED)
-    # unique children per service × 시·군·구 span several facility services: count distinct pairs in SQL
-    for r in (
-        BookingChild.objects.filter(booking__in=attended.values("pk"))
-        .values("booking__facility_service_id")
-        .annotate(uses=Count("id"))
-    ):
-        fold(r["booking__facility_service_id"])["uses"] += r["uses"]
     groups: dict[str, list[int]] = defaultdict(list)
     for fs_id, (code, _, sgg, _) in fs_map.items():
         groups[f"{code}|{sgg}"].append(fs_id)
+        names[code] = fs_map[fs_id][1]
     if groups:
         key = Case(
             *[When(booking__facility_service_id__in=ids, then=Value(k)) for k, ids in groups.items()],
             output_field=CharField(),
         )
+        length = ExpressionWrapper(F("booking__ends_at") - F("booking__starts_at"), output_field=DurationField())
         for r in (
             BookingChild.objects.filter(booking__in=attended.values("pk"))
             .values(k=key)
-            .annotate(unique=Count("child", distinct=True))
+            .annotate(uses=Count("id"), unique=Count("child", distinct=True), length=Sum(length))
         ):
             code, _, sgg = r["k"].partition("|")
-            rows[(code, sgg)]["unique_children"] += r["unique"]
-    for r in (
-        Occupancy.objects.filter(booking__in=attended.values("pk"))
-        .values("booking__facility_service_id")
-        .annotate(hours=Count("id"))
-    ):
-        fold(r["booking__facility_service_id"])["child_hours"] += r["hours"]
+            row = rows[(code, sgg)]
+            row["uses"] += r["uses"]
+            row["unique_children"] += r["unique"]
+            row["child_hours"] += _hours(r["length"])
 
     V = VisitRequest.Status
     visit_labels = dict(VisitRequest.Service.choices)

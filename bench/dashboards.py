@@ -1,0 +1,213 @@
+"""Dashboard benchmark: officials' figures over a province-sized year of activity on PostgreSQL.
+
+Starts a throw-away PostgreSQL cluster (scripts/with_postgres.py), migrates, imports the real regions and
+generates one year of activity in every 경기 시·군 with the demo generator (dolbom/operations/demo.py):
+facilities offering the two 경기 facility services with hourly slots, bookings with their one-hour occupancy
+rows (a million by default), ratings, and home visits. Then measures, after ANALYZE:
+
+- `dashboard_tables(...)` (every table of /console/dashboards/) for the province official and a city official,
+  and each figure alone for the province;
+- the whole page `/console/dashboards/` and the XLSX export in-process through Django's test client;
+- a provider's own figures (`facility_figures`).
+
+    .venv/bin/python bench/dashboards.py                       # ~1,000,000 occupancy rows
+    .venv/bin/python bench/dashboards.py --per-sgg 1 --bookings-per-day 3   # a quick run
+
+Prints JSON (sizes, generation time, latencies in milliseconds: min and median of --repeat runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import with_postgres  # noqa: E402
+
+
+def _setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+    os.environ["DEBUG"] = "0"
+    import django
+
+    django.setup()
+
+
+def _timed(fn: Any, repeat: int) -> dict[str, float]:
+    runs = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        runs.append((time.perf_counter() - t) * 1000)
+    return {"min_ms": round(min(runs), 1), "median_ms": round(statistics.median(runs), 1)}
+
+
+def generate(
+    *, year: int, per_sgg: int, bookings_per_day: float, visits_per_day: float, families: int
+) -> dict[str, Any]:
+    import random
+
+    from dolbom.booking.demo import services_seed
+    from dolbom.booking.models import CareService
+    from dolbom.operations import demo
+    from dolbom.regions.importer import import_regions
+    from dolbom.regions.models import Region
+
+    import_regions()
+    services_seed()
+    sgg = {
+        r.code[:5]: r
+        for r in Region.objects.filter(
+            code__startswith="41", level=Region.Level.SIGUNGU, is_active=True, code__endswith="000000"
+        )
+    }
+    # 시 with 구 appear once (수원시 41110, not 41111); 31 시·군
+    sgg = {code: r for code, r in sgg.items() if code[4] == "0"}
+    gen = demo.Generator(start=date(year, 1, 1), end=date(year, 12, 31), seed=11)
+    gen.families(sgg, per_sgg=families)
+    rng = random.Random(5)
+    offers = []
+    services = {s.code: s for s in CareService.objects.filter(code__in=["gg-always-daycare", "gg-school-emergency"])}
+    for code in services:
+        offers += [
+            (fs, c, bookings_per_day)
+            for fs, c, _ in demo._demo_facilities(sgg, services[code], list(sgg), per_sgg, rng, 6)
+        ]
+    counts = gen.facility_activity(offers)
+    counts.update(gen.visits(sgg, per_day=visits_per_day))
+    counts["facility_services"] = len(offers)
+    counts["municipalities"] = len(sgg)
+    return counts
+
+
+def measure(*, year: int, repeat: int) -> dict[str, Any]:
+    from django.test import Client
+
+    from dolbom.booking.models import Booking, FacilityService, Occupancy, Slot
+    from dolbom.matching.models import VisitRequest
+    from dolbom.operations import statistics as st
+    from dolbom.regions.models import Region
+    from tests.factories import UserFactory
+
+    province = UserFactory(
+        username="bench-province", role="province_official", scope_region=Region.objects.get(code="4100000000")
+    )
+    city = UserFactory(username="bench-city", role="city_official", scope_region=Region.objects.get(code="4111000000"))
+    period = st.Period(start=date(year, 1, 1), end=date(year, 12, 31))
+    p_scope = st.Scope.of(user=province, period=period)
+    c_scope = st.Scope.of(user=city, period=period)
+    out: dict[str, Any] = {
+        "rows": {
+            "bookings": Booking.objects.count(),
+            "occupancy": Occupancy.objects.count(),
+            "slots": Slot.objects.count(),
+            "visits": VisitRequest.objects.count(),
+        }
+    }
+    out["province_all_tables"] = _timed(lambda: st.dashboard_tables(scope=p_scope), repeat)
+    out["city_all_tables"] = _timed(lambda: st.dashboard_tables(scope=c_scope), repeat)
+    parts = {
+        "service_municipality_table": lambda: st.service_municipality_table(scope=p_scope),
+        "unique_children": lambda: st.unique_children(scope=p_scope),
+        "satisfaction": lambda: st.satisfaction(scope=p_scope),
+        "waiting_times": lambda: st.waiting_times(scope=p_scope),
+        "fill_rates": lambda: st.fill_rates(scope=p_scope),
+        "monthly": lambda: st.monthly(scope=p_scope),
+        "unmet_requests": lambda: st.unmet_requests(scope=p_scope),
+        "supply_demand": lambda: st.supply_demand(user=province),
+        "monitoring": lambda: st.monitoring(user=province, today=date(year, 12, 31)),
+    }
+    out["province_parts"] = {name: _timed(fn, repeat) for name, fn in parts.items()}
+    client = Client()
+    client.force_login(province)
+    q = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+
+    def page() -> None:
+        assert client.get("/console/dashboards/", q).status_code == 200
+
+    def xlsx() -> None:
+        assert client.get("/console/dashboards/export.xlsx", q).status_code == 200
+
+    out["province_page_http_in_process"] = _timed(page, repeat)
+    out["province_xlsx_export"] = _timed(xlsx, repeat)
+    fs = FacilityService.objects.order_by("pk").first()
+    if fs is not None:
+        out["provider_facility_figures"] = _timed(
+            lambda: st.facility_figures(facility_id=fs.facility_id, period=period), repeat
+        )
+    table = st.service_municipality_table(scope=p_scope)
+    out["province_totals"] = {
+        "uses": sum(r["uses"] for r in table),
+        "unique_children": st.unique_children(scope=p_scope),
+        "child_hours": round(sum(r["child_hours"] for r in table)),
+    }
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--per-sgg", type=int, default=2, help="facilities per 시·군 and service")
+    parser.add_argument("--bookings-per-day", type=float, default=6.0, help="per facility service")
+    parser.add_argument("--visits-per-day", type=float, default=110.0, help="province-wide (about 40,000 a year)")
+    parser.add_argument("--families", type=int, default=2500, help="households per 시·군")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    bindir = with_postgres.find_bindir()
+    if bindir is None:
+        print(json.dumps({"skipped": "PostgreSQL server binaries not found"}))
+        return 0
+    import subprocess
+
+    workdir = tempfile.mkdtemp(prefix="dolbom-bench-dash-")
+    stop = None
+    try:
+        url, stop = with_postgres.start_cluster(bindir, workdir)
+        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DEBUG": "0"}
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+        _setup_django(url)
+        from django.db import connection
+
+        t = time.perf_counter()
+        sizes = generate(
+            year=args.year,
+            per_sgg=args.per_sgg,
+            bookings_per_day=args.bookings_per_day,
+            visits_per_day=args.visits_per_day,
+            families=args.families,
+        )
+        generation_s = round(time.perf_counter() - t, 1)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        result = {
+            "database": "postgresql",
+            "machine": {"cpus": os.cpu_count(), "load_before": [round(x, 2) for x in os.getloadavg()]},
+            "generated": sizes,
+            "generation_s": generation_s,
+            **measure(year=args.year, repeat=args.repeat),
+        }
+        print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+    finally:
+        if stop is not None:
+            from django.db import connections
+
+            connections.close_all()
+            stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
