@@ -10,13 +10,26 @@ from ninja import Router, Status
 
 from dolbom.core.api_auth import AUTH_REQUIRED, actor_of
 from dolbom.core.errors import InvalidInput, NotFound, PermissionDenied
-from dolbom.core.permissions import require_region_access, require_role
+from dolbom.core.permissions import require_region_access, require_role, scope_prefixes
 from dolbom.households.models import Child, Household
 from dolbom.regions.models import Region
 
 from . import selectors, services
-from .models import VisitAssignment, VisitRequest
-from .schemas import BatchIn, BatchOut, CandidatesOut, VisitRequestIn, VisitRequestOut
+from .models import FollowUpTask, VisitAssignment, VisitRequest
+from .schemas import (
+    BatchIn,
+    BatchOut,
+    CandidatesOut,
+    CloseIn,
+    EndIn,
+    FollowUpOut,
+    RateIn,
+    RatingOut,
+    ReportIn,
+    VisitOut,
+    VisitRequestIn,
+    VisitRequestOut,
+)
 
 router = Router(tags=["방문돌봄"])
 
@@ -106,6 +119,7 @@ def create_request(request: HttpRequest, payload: VisitRequestIn) -> Any:
         language=payload.language,
         urgency=1 if payload.service == VisitRequest.Service.URGENT else 0,
         note=payload.note,
+        consent_share=payload.consent_share,
         actor=actor,
     )
     return Status(201, _request_out(req, payload.income_tier))
@@ -195,3 +209,151 @@ def decline(request: HttpRequest, pk: int) -> Any:
     actor = actor_of(request)
     a = services.visit_assignment_decline(assignment=_assignment_for(actor, pk), actor=actor)
     return {"id": a.pk, "status": a.status}
+
+
+# ------------------------------------------------------------------ lifecycle
+
+
+def _own_request(actor: Any, pk: int) -> VisitRequest:
+    require_role(actor, "citizen")
+    req = VisitRequest.objects.select_related("household", "region").filter(pk=pk).first()
+    if req is None or (actor.role != "admin" and req.household.guardian_id != actor.pk):
+        raise NotFound("요청을 찾을 수 없습니다.")
+    return req
+
+
+def _own_visit(actor: Any, pk: int) -> VisitAssignment:
+    require_role(actor, "caregiver")
+    a = VisitAssignment.objects.select_related("caregiver").filter(pk=pk).first()
+    if a is None or (actor.role != "admin" and a.caregiver.user_id != actor.pk):
+        raise NotFound("배정을 찾을 수 없습니다.")
+    return a
+
+
+def _visit_out(a: VisitAssignment) -> dict[str, Any]:
+    r = a.request
+    day = timezone.localtime(r.starts_at).date()
+    return {
+        "assignment_id": a.pk,
+        "request_id": r.pk,
+        "status": a.status,
+        "request_status": r.status,
+        "service": r.service,
+        "starts_at": a.starts_at,
+        "ends_at": a.ends_at,
+        # the address and the children's details are shared only for an accepted visit the family consented to
+        "address": r.address if a.status != VisitAssignment.Status.OFFERED else r.region.full_name,
+        "children_ages_months": sorted(
+            selectors.age_in_months(c.birth_date, day) for c in r.children.all() if c.birth_date
+        ),
+        "needs": r.needs,
+        "distance_km": a.distance_km,
+        "arrived_at": a.arrived_at,
+        "ended_at": a.ended_at,
+        "actual_hours": a.actual_hours,
+        "fee_total": a.fee_total,
+    }
+
+
+@router.post("/assignments/{pk}/arrival", response=VisitOut, auth=AUTH_REQUIRED, summary="도착 기록 (돌보미)")
+def arrival(request: HttpRequest, pk: int) -> Any:
+    actor = actor_of(request)
+    a = services.visit_arrival_record(assignment=_own_visit(actor, pk), actor=actor)
+    return _visit_out(a)
+
+
+@router.post("/assignments/{pk}/end", response=VisitOut, auth=AUTH_REQUIRED, summary="종료·돌봄 기록 (돌보미)")
+def end(request: HttpRequest, pk: int, payload: EndIn) -> Any:
+    actor = actor_of(request)
+    a = services.visit_end_record(assignment=_own_visit(actor, pk), actor=actor, notes=payload.notes)
+    return _visit_out(a)
+
+
+@router.get("/my/offers", response=list[VisitOut], auth=AUTH_REQUIRED, summary="나에게 온 방문 요청 (돌보미)")
+def my_offers(request: HttpRequest) -> Any:
+    actor = actor_of(request)
+    require_role(actor, "caregiver")
+    cg = selectors.caregiver_of(user=actor)
+    return [] if cg is None else [_visit_out(a) for a in selectors.caregiver_offers(caregiver=cg)]
+
+
+@router.get("/my/today", response=list[VisitOut], auth=AUTH_REQUIRED, summary="오늘의 방문 (돌보미)")
+def my_today(request: HttpRequest) -> Any:
+    actor = actor_of(request)
+    require_role(actor, "caregiver")
+    cg = selectors.caregiver_of(user=actor)
+    if cg is None:
+        return []
+    return [_visit_out(a) for a in selectors.caregiver_visits_on(caregiver=cg, day=timezone.localdate())]
+
+
+@router.get(
+    "/my/requests", response=list[VisitRequestOut], auth=AUTH_REQUIRED, summary="내 방문돌봄 신청 (대기 순번·예상 대기)"
+)
+def my_requests(request: HttpRequest, income_tier: str | None = None) -> Any:
+    actor = actor_of(request)
+    require_role(actor, "citizen")
+    ids = Household.objects.filter(guardian=actor).values_list("pk", flat=True)
+    return [_request_out(r, income_tier) for r in selectors.family_visit_requests(household_ids=ids)[:50]]
+
+
+@router.post("/requests/{pk}/cancel", response=VisitRequestOut, auth=AUTH_REQUIRED, summary="신청 취소 (보호자)")
+def cancel(request: HttpRequest, pk: int) -> Any:
+    actor = actor_of(request)
+    req = services.visit_request_cancel(request=_own_request(actor, pk), actor=actor)
+    return _request_out(req)
+
+
+@router.post("/requests/{pk}/rate", response={201: RatingOut}, auth=AUTH_REQUIRED, summary="방문 평가 (보호자)")
+def rate(request: HttpRequest, pk: int, payload: RateIn) -> Any:
+    actor = actor_of(request)
+    rating = services.visit_rate(
+        request=_own_request(actor, pk),
+        actor=actor,
+        stars=payload.stars,
+        comment=payload.comment,
+        problem=payload.problem,
+    )
+    opened = FollowUpTask.objects.filter(request_id=pk).count()
+    return Status(201, {"id": rating.pk, "stars": rating.stars, "followup_opened": opened > 0})
+
+
+@router.post("/requests/{pk}/report", response={201: FollowUpOut}, auth=AUTH_REQUIRED, summary="문제 신고 (보호자)")
+def report(request: HttpRequest, pk: int, payload: ReportIn) -> Any:
+    actor = actor_of(request)
+    task = services.visit_problem_report(request=_own_request(actor, pk), actor=actor, detail=payload.detail)
+    return Status(201, _followup_out(task))
+
+
+def _followup_out(t: FollowUpTask) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "request_id": t.request_id,
+        "reason": t.reason,
+        "reason_label": t.get_reason_display(),
+        "detail": t.detail,
+        "status": t.status,
+        "caregiver_name": t.caregiver.display_name if t.caregiver else None,
+        "assignee": t.assignee.get_username() if t.assignee else None,
+        "due_date": t.due_date,
+        "notes": t.notes,
+    }
+
+
+@router.get("/followups", response=list[FollowUpOut], auth=AUTH_REQUIRED, summary="사후관리 과제 (코디네이터)")
+def followups(request: HttpRequest, status: str = "") -> Any:
+    actor = actor_of(request)
+    require_role(actor, "coordinator")
+    return [_followup_out(t) for t in selectors.followups_for(prefixes=scope_prefixes(actor), status=status)[:200]]
+
+
+@router.post("/followups/{pk}/close", response=FollowUpOut, auth=AUTH_REQUIRED, summary="사후관리 완료 (코디네이터)")
+def followup_close(request: HttpRequest, pk: int, payload: CloseIn) -> Any:
+    actor = actor_of(request)
+    require_role(actor, "coordinator")
+    t = FollowUpTask.objects.select_related("region").filter(pk=pk).first()
+    if t is None:
+        raise NotFound("과제를 찾을 수 없습니다.")
+    require_region_access(actor, t.region.code)
+    t = services.followup_close(task=t, actor=actor, notes=payload.notes)
+    return _followup_out(t)

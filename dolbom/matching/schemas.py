@@ -17,6 +17,7 @@ class VisitRequestIn(Schema):
     language: str = Field(default="", max_length=8)
     note: str = Field(default="", max_length=1000)
     income_tier: str | None = None  # for the fee quote only; not stored
+    consent_share: bool = False  # consent to share the needed details with the caregiver
 
 
 class WaitOut(Schema):
@@ -87,3 +88,58 @@ class BatchOut(Schema):
     proven_optimal: bool
     fill_upper_bound: int
     unfilled: dict[str, list[str]]
+
+
+class EndIn(Schema):
+    notes: str = Field(default="", max_length=2000)
+
+
+class RateIn(Schema):
+    stars: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=1000)
+    problem: str = Field(default="", max_length=2000)
+
+
+class ReportIn(Schema):
+    detail: str = Field(min_length=1, max_length=2000)
+
+
+class CloseIn(Schema):
+    notes: str = Field(min_length=1, max_length=2000)
+
+
+class VisitOut(Schema):
+    assignment_id: int
+    request_id: int
+    status: str
+    request_status: str
+    service: str
+    starts_at: datetime
+    ends_at: datetime
+    address: str
+    children_ages_months: list[int]
+    needs: list[str]
+    distance_km: float
+    arrived_at: datetime | None
+    ended_at: datetime | None
+    actual_hours: float | None
+    fee_total: int | None
+
+
+class FollowUpOut(Schema):
+    id: int
+    request_id: int
+    reason: str
+    reason_label: str
+    detail: str
+    status: str
+    caregiver_name: str | None
+    assignee: str | None
+    due_date: date
+    notes: str
+
+
+class RatingOut(Schema):
+    id: int
+    stars: int
+    followup_opened: bool

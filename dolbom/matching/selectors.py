@@ -257,3 +257,124 @@ def visit_fee_quote(
         income_tier,
         tier_shares or {},
     )
+
+
+# ------------------------------------------------------------------ lifecycle reads
+
+
+def caregiver_of(*, user: object) -> Caregiver | None:
+    return Caregiver.objects.filter(user_id=getattr(user, "pk", None)).first()
+
+
+def caregiver_offers(*, caregiver: Caregiver) -> QuerySet[VisitAssignment]:
+    """Offers waiting for the caregiver's answer (upcoming only)."""
+    return (
+        VisitAssignment.objects.filter(
+            caregiver=caregiver, status=VisitAssignment.Status.OFFERED, ends_at__gt=timezone.now()
+        )
+        .select_related("request__region")
+        .prefetch_related("request__children")
+        .order_by("starts_at")
+    )
+
+
+def caregiver_visits_on(*, caregiver: Caregiver, day: dt.date) -> QuerySet[VisitAssignment]:
+    """The caregiver's confirmed and finished visits starting that day, plus any still under way."""
+    start, end = _at(day, dt.time(0)), _at(day + dt.timedelta(days=1), dt.time(0))
+    return (
+        VisitAssignment.objects.filter(caregiver=caregiver)
+        .filter(
+            Q(status__in=[VisitAssignment.Status.ACCEPTED, VisitAssignment.Status.COMPLETED])
+            & (Q(starts_at__gte=start, starts_at__lt=end) | Q(arrived_at__isnull=False, ended_at__isnull=True))
+        )
+        .select_related("request__region", "request__household")
+        .prefetch_related("request__children")
+        .order_by("starts_at")
+    )
+
+
+def family_visit_requests(*, household_ids: Iterable[int]) -> QuerySet[VisitRequest]:
+    return (
+        VisitRequest.objects.filter(household_id__in=list(household_ids))
+        .select_related("region", "household")
+        .prefetch_related("children", "assignments__caregiver", "followups")
+        .order_by("-starts_at", "-id")
+    )
+
+
+def followups_for(*, prefixes: list[str] | None, status: str = "") -> QuerySet:
+    from dolbom.matching.models import FollowUpTask
+
+    qs = FollowUpTask.objects.select_related("request", "caregiver", "region", "assignee")
+    if prefixes is not None:
+        cond = Q(pk__in=[])
+        for p in prefixes:
+            cond |= Q(region__code__startswith=p)
+        qs = qs.filter(cond)
+    if status:
+        qs = qs.filter(status=status)
+    else:
+        qs = qs.exclude(status="done")
+    return qs.order_by("due_date", "id")
+
+
+def open_requests_in_scope(*, prefixes: list[str] | None) -> QuerySet[VisitRequest]:
+    qs = VisitRequest.objects.filter(
+        status__in=[VisitRequest.Status.OPEN, VisitRequest.Status.PROPOSED, VisitRequest.Status.ASSIGNED],
+        ends_at__gt=timezone.now(),
+    )
+    if prefixes is not None:
+        cond = Q(pk__in=[])
+        for p in prefixes:
+            cond |= Q(region__code__startswith=p)
+        qs = qs.filter(cond)
+    return (
+        qs.select_related("region").prefetch_related("children", "assignments__caregiver").order_by("starts_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Quality:
+    visits: int
+    ratings: int
+    average: float | None
+    low_ratings: int
+    followups: int
+
+
+def caregiver_quality(*, caregiver_ids: Iterable[int]) -> dict[int, Quality]:
+    """Quality figures per caregiver from completed visits, ratings and follow-ups."""
+    from django.db.models import Count
+
+    from dolbom.matching.models import FollowUpTask
+
+    ids = list(caregiver_ids)
+    visits = dict(
+        VisitAssignment.objects.filter(caregiver_id__in=ids, status=VisitAssignment.Status.COMPLETED)
+        .values("caregiver_id")
+        .annotate(n=Count("id"))
+        .values_list("caregiver_id", "n")
+    )
+    rating_rows = {
+        r["caregiver_id"]: r
+        for r in VisitRating.objects.filter(caregiver_id__in=ids)
+        .values("caregiver_id")
+        .annotate(n=Count("id"), avg=Avg("stars"), low=Count("id", filter=Q(stars__lte=2)))
+    }
+    fus = dict(
+        FollowUpTask.objects.filter(caregiver_id__in=ids)
+        .values("caregiver_id")
+        .annotate(n=Count("id"))
+        .values_list("caregiver_id", "n")
+    )
+    out = {}
+    for i in ids:
+        r = rating_rows.get(i)
+        out[i] = Quality(
+            visits=visits.get(i, 0),
+            ratings=r["n"] if r else 0,
+            average=round(float(r["avg"]), 2) if r else None,
+            low_ratings=r["low"] if r else 0,
+            followups=fus.get(i, 0),
+        )
+    return out

@@ -190,6 +190,16 @@ API_POLICY.update(
         ("POST", f"{VISITS}/batch"): VISIT_STAFF,
         ("POST", f"{VISITS}/assignments/{{pk}}/confirm"): VISIT_STAFF | {CAREGIVER},
         ("POST", f"{VISITS}/assignments/{{pk}}/decline"): VISIT_STAFF | {CAREGIVER},
+        ("POST", f"{VISITS}/assignments/{{pk}}/arrival"): {CAREGIVER, ADMIN},  # only their own visit
+        ("POST", f"{VISITS}/assignments/{{pk}}/end"): {CAREGIVER, ADMIN},
+        ("GET", f"{VISITS}/my/offers"): {CAREGIVER, ADMIN},
+        ("GET", f"{VISITS}/my/today"): {CAREGIVER, ADMIN},
+        ("GET", f"{VISITS}/my/requests"): {CITIZEN, ADMIN},
+        ("POST", f"{VISITS}/requests/{{pk}}/cancel"): {CITIZEN, ADMIN},  # only their own request
+        ("POST", f"{VISITS}/requests/{{pk}}/rate"): {CITIZEN, ADMIN},
+        ("POST", f"{VISITS}/requests/{{pk}}/report"): {CITIZEN, ADMIN},
+        ("GET", f"{VISITS}/followups"): {COORDINATOR, ADMIN},  # their region's
+        ("POST", f"{VISITS}/followups/{{pk}}/close"): {COORDINATOR, ADMIN},
     }
 )
 PAGE_POLICY.update(
