@@ -29,6 +29,7 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    Max,
     Q,
     QuerySet,
     Sum,
@@ -695,3 +696,35 @@ def facility_figures(*, facility_id: int, period: Period) -> dict[str, Any]:
         .values("pk")
         .count(),
     }
+
+
+def data_version() -> str:
+    """A fingerprint of every record the dashboards read (counts and latest changes). Status changes update a
+    booking's or request's updated_at, so any change to a figure changes the fingerprint."""
+    from dolbom.booking.models import Booking as B
+
+    parts = []
+    for model in (B, Slot, VisitRequest, VisitAssignment, BookingRating, VisitRating, WaitlistEntry):
+        agg = model.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+        parts.append(f"{agg['n']}:{agg['last'].isoformat() if agg['last'] else ''}")
+    return "|".join(parts)
+
+
+def dashboard_tables_cached(*, scope: Scope, timeout: int = 3600) -> dict[str, Table]:
+    """dashboard_tables, kept in the cache until any record it reads changes: the page and its exports (CSV of
+    each table, XLSX) compute the figures once. The answer is always the same as an uncached call."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    key = (
+        "ops-dash:"
+        + hashlib.sha256(
+            f"{scope.prefixes}|{scope.period.start}|{scope.period.end}|{data_version()}".encode()
+        ).hexdigest()
+    )
+    tables = cache.get(key)
+    if tables is None:
+        tables = dashboard_tables(scope=scope)
+        cache.set(key, tables, timeout)
+    return tables

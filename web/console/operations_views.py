@@ -309,7 +309,7 @@ def _period(request: HttpRequest) -> tuple[Any, str | None]:
 
 @official_only
 def dashboards(request: HttpRequest) -> HttpResponse:
-    from dolbom.operations.statistics import Scope, dashboard_tables
+    from dolbom.operations.statistics import Scope, dashboard_tables_cached
 
     from .charts import bars
 
@@ -317,7 +317,7 @@ def dashboards(request: HttpRequest) -> HttpResponse:
     period, error = _period(request)
     if error:
         messages.error(request, error)
-    tables = dashboard_tables(scope=Scope.of(user=user, period=period))
+    tables = dashboard_tables_cached(scope=Scope.of(user=user, period=period))
     query = f"start={period.start.isoformat()}&end={period.end.isoformat()}"
     charts = {
         "services": bars(tables["services"].rows, label="service", value="uses"),
@@ -349,13 +349,13 @@ def dashboards(request: HttpRequest) -> HttpResponse:
 def dashboards_export(request: HttpRequest, fmt: str) -> HttpResponse:
     from dolbom.core.audit import audit_log
     from dolbom.operations.exports import table_csv, tables_xlsx
-    from dolbom.operations.statistics import Scope, dashboard_tables
+    from dolbom.operations.statistics import Scope, dashboard_tables_cached
 
     user: Any = request.user
     period, error = _period(request)
     if error:
         return refuse(request, error, 422)
-    tables = dashboard_tables(scope=Scope.of(user=user, period=period))
+    tables = dashboard_tables_cached(scope=Scope.of(user=user, period=period))
     stem = f"dolbom-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     audit_log(
         actor=user,

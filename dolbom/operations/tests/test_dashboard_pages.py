@@ -1,6 +1,6 @@
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -95,3 +95,17 @@ def test_supply_and_monitoring_pages(client, province):
     assert all(r["municipality_code"].startswith("41") for r in rows)
     assert client.get("/console/supply/", {"format": "csv"}).status_code == 200
     assert client.get("/console/monitoring/").status_code == 200
+
+
+def test_cached_figures_follow_every_change(province):
+    from dolbom.booking.models import Booking
+
+    scope = statistics.Scope.of(user=province, period=statistics.Period(start=START, end=END))
+    first = statistics.dashboard_tables_cached(scope=scope)
+    assert statistics.dashboard_tables_cached(scope=scope)["summary"].rows == first["summary"].rows
+    booking = Booking.objects.filter(status="attended", starts_at__date__gte=START + timedelta(days=1)).first()
+    booking.status = "no_show"
+    booking.save()
+    again = statistics.dashboard_tables_cached(scope=scope)
+    fresh = statistics.dashboard_tables(scope=scope)
+    assert again["summary"].rows == fresh["summary"].rows != first["summary"].rows
