@@ -76,6 +76,14 @@ def fuzz_world(regions, django_db_blocker):
     FacilityFactory(name="시설 Y", region=regions["gangnam"])
     citizen = UserFactory(username="fuzz-citizen", role="citizen")
     coordinator = UserFactory(username="fuzz-coord", role="coordinator", scope_region=regions["suwon"])
+    from datetime import date
+
+    from dolbom.counselling.services import inquiry_ask
+    from dolbom.households.models import Child, Household
+
+    household = Household.objects.create(guardian=citizen, home_region=regions["jangan"])
+    Child.objects.create(household=household, name="하늘", birth_date=date(2024, 5, 1))
+    inquiry_ask(actor=citizen, topic="booking", question="주말 돌봄 문의")
     headers: dict[str, dict[str, str]] = {"anonymous": {}}
     for role, user in (("citizen", citizen), ("coordinator", coordinator)):
         _, key = ApiToken.issue(user=user)
