@@ -614,7 +614,7 @@ def _insert(rows: list[Region], now: dt.datetime) -> None:
     stamp = connection.ops.adapt_datetimefield_value(now)
     params = [(stamp, stamp, *(getattr(r, f) for f in _INSERT_FIELDS)) for r in rows]
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", params)  # noqa: S608
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", params)  # noqa: S608  # nosec B608
 
 
 def _depth(units: dict[str, UnitSpec], code: str) -> int:

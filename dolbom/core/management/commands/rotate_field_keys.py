@@ -24,9 +24,9 @@ def rotate_all() -> int:
             column = connection.ops.quote_name(field.column)
             with transaction.atomic(), connection.cursor() as cursor:
                 # Identifiers come from model metadata, quoted by the backend; values are parameters.
-                cursor.execute(f"SELECT {pk}, {column} FROM {table} WHERE {column} LIKE %s", [PREFIX + "%"])  # noqa: S608
+                cursor.execute(f"SELECT {pk}, {column} FROM {table} WHERE {column} LIKE %s", [PREFIX + "%"])  # noqa: S608  # nosec B608
                 for row_pk, token in cursor.fetchall():
-                    cursor.execute(f"UPDATE {table} SET {column} = %s WHERE {pk} = %s", [rotate_text(token), row_pk])  # noqa: S608
+                    cursor.execute(f"UPDATE {table} SET {column} = %s WHERE {pk} = %s", [rotate_text(token), row_pk])  # noqa: S608  # nosec B608
                     rotated += 1
     return rotated
 
