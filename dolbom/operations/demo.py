@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from dolbom.accounts.models import Role, User
 from dolbom.booking.models import Booking, BookingChild, CareService, FacilityService, Occupancy, Slot
+from dolbom.core.errors import NotFound
 from dolbom.directory.models import Facility
 from dolbom.households.models import Child, Household
 from dolbom.matching.models import Caregiver, VisitAssignment, VisitRating, VisitRequest
@@ -404,6 +405,20 @@ def generate(*, start: date, end: date, seed: int = 2026, scale: float = 1.0) ->
     return counts
 
 
+def _staff_read_of_a_child() -> None:
+    """The demo coordinator opens the demo family's child record (through the audited read), so the audit log
+    has a staff read to find: action child.read."""
+    from dolbom.households.selectors import child_get
+
+    coordinator = User.objects.filter(username="coordinator", role=Role.COORDINATOR).first()
+    child = Child.objects.filter(household__guardian__username="citizen").order_by("pk").first()
+    if coordinator is not None and child is not None:
+        try:
+            child_get(actor=coordinator, child_id=child.pk)
+        except NotFound:  # the family lives outside the coordinator's scope: nothing to read
+            return
+
+
 def load(stdout: Any) -> list[str]:
     if Booking.objects.filter(note=DEMO_NOTE).exists() or VisitRequest.objects.filter(note=DEMO_NOTE).exists():
         return ["운영 통계용 시연 활동: 이미 있음"]
@@ -412,6 +427,7 @@ def load(stdout: Any) -> list[str]:
     today = timezone.localdate()
     start = date(today.year - 1, 1, 1)
     counts = generate(start=start, end=today - timedelta(days=1))
+    _staff_read_of_a_child()
     return [
         f"운영 통계용 시연 활동 ({start:%Y-%m-%d}~어제): 시설 예약 {counts['bookings']:,}건, "
         f"방문돌봄 {counts['visits']:,}건, 평가 {counts['ratings'] + counts['visit_ratings']:,}건 — "

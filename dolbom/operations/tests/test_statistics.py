@@ -143,3 +143,21 @@ def test_demo_load_is_idempotent(real_regions, db):
     assert "시설 예약" in first[0]
     assert demo.load(None) == ["운영 통계용 시연 활동: 이미 있음"]
     assert Booking.objects.count() == n
+
+
+def test_demo_leaves_a_staff_read_of_a_child_for_the_audit_log(real_regions, db):
+    from dolbom.core.models import AuditEntry
+    from dolbom.households.models import Child, Household
+    from dolbom.operations.selectors import audit_entries
+    from dolbom.regions.models import Region
+
+    services_seed()
+    suwon = Region.objects.get(code="4111100000")
+    citizen = UserFactory(username="citizen", role="citizen")
+    household = Household.objects.create(guardian=citizen, home_region=suwon)
+    Child.objects.create(household=household, name="하늘", birth_date=date(2023, 1, 1))
+    UserFactory(username="coordinator", role="coordinator", scope_region=Region.objects.get(code="4111000000"))
+    province = UserFactory(username="p2", role="province_official", scope_region=Region.objects.get(code="4100000000"))
+    demo._staff_read_of_a_child()
+    assert AuditEntry.objects.filter(action="child.read").count() == 1
+    assert audit_entries(user=province, action="child.read").count() == 1
