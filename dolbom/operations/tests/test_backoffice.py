@@ -72,3 +72,13 @@ def test_backoffice_refuses_others(client, citizen, coordinator_suwon, province_
         assert client.get("/backoffice/facility/").status_code == 403
         assert client.post("/backoffice/facility/incidents/", {"summary": "x"}).status_code == 403
     assert not IncidentReport.objects.exists()
+
+
+def test_hours_until_midnight_show_and_save(client, provider_x, facility_x):
+    facility_x.hours = [{"kind": "regular", "weekdays": [0, 1, 2, 3, 4], "opens": "07:30", "closes": "24:00"}]
+    facility_x.save()
+    client.force_login(provider_x)
+    page = client.get("/backoffice/facility/").content.decode()
+    assert 'value="24:00"' in page
+    r = client.post("/backoffice/facility/", {"capacity": "20", "weekday_opens": "07:30", "weekday_closes": "24:00"})
+    assert r.status_code == 302
