@@ -15,6 +15,8 @@ urlpatterns = [
     path("console/", include("web.console.operations_urls")),
     path("backoffice/bookings/", include("web.backoffice.booking_urls")),
     path("backoffice/facility/", include("web.backoffice.operations_urls")),
+    path("backoffice/visits/", include("web.backoffice.visit_urls")),
+    path("visits/", include("web.portal.visit_urls")),
     path("", include("web.counsel.urls")),
     path("", include("web.portal.urls")),
 ]

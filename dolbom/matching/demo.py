@@ -1,4 +1,7 @@
-"""Demo caregivers (돌보미) in 수원시, one linked to the demo caregiver account. Idempotent."""
+"""Demo caregivers (돌보미) in 수원시, one linked to the demo caregiver account. Idempotent.
+
+The caregiver account (정돌보미) lives in 장안구 like the demo family and works 07–23 every day, so a newcomer can
+request a visit for tonight and see it offered to, accepted and carried out by that account."""
 
 import datetime as dt
 from typing import Any
@@ -18,7 +21,7 @@ GU = {
 
 CAREGIVERS = [
     # name, home 구, infant, illness, languages, shift (start, end), max age months
-    ("정돌보미", "4111100000", True, True, ["ko"], (8, 20), 155),
+    ("정돌보미", "4111100000", True, True, ["ko"], (7, 23), 155),  # the caregiver account: every day
     ("한영아", "4111100000", True, False, ["ko"], (7, 16), 36),
     ("오방문", "4111300000", False, True, ["ko", "en"], (12, 22), 155),
     ("윤시간", "4111300000", True, False, ["ko"], (9, 18), 155),
@@ -58,7 +61,7 @@ def load(stdout: Any) -> list[str]:
         if illness:
             Qualification.objects.create(caregiver=c, code="illness_care", expires_on=far_future)
         c.weekly.all().delete()
-        for weekday in range(6):
+        for weekday in range(7 if i == 0 else 6):
             WeeklyAvailability.objects.create(
                 caregiver=c, weekday=weekday, start_time=dt.time(start), end_time=dt.time(end)
             )

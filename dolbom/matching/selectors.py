@@ -263,7 +263,8 @@ def visit_fee_quote(
 
 
 def caregiver_of(*, user: object) -> Caregiver | None:
-    return Caregiver.objects.filter(user_id=getattr(user, "pk", None)).first()
+    pk = getattr(user, "pk", None)
+    return None if pk is None else Caregiver.objects.filter(user_id=pk).first()
 
 
 def caregiver_offers(*, caregiver: Caregiver) -> QuerySet[VisitAssignment]:

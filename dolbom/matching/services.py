@@ -14,11 +14,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from dolbom.core.audit import audit_log
-from dolbom.core.errors import Conflict, InvalidInput, PermissionDenied, TransitionNotAllowed
+from dolbom.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
 from dolbom.core.notifications import notification_enqueue
 from dolbom.households.models import Child, Household
 from dolbom.matching import engine, locks
-from dolbom.matching.models import FollowUpTask, VisitAssignment, VisitRating, VisitRequest
+from dolbom.matching.models import (
+    AvailabilityException,
+    Caregiver,
+    FollowUpTask,
+    VisitAssignment,
+    VisitRating,
+    VisitRequest,
+    WeeklyAvailability,
+)
 from dolbom.matching.selectors import (
     caregivers_as_engine,
     open_requests_for_day,
@@ -332,6 +340,11 @@ def _when(req: VisitRequest) -> str:
     return f"{start:%m월 %d일 %H:%M}~{end:%H:%M}"
 
 
+def _duration(d: dt.timedelta) -> str:
+    h, m = divmod(max(1, round(d.total_seconds() / 60)), 60)
+    return f"{h}시간 {m}분" if h and m else f"{h}시간" if h else f"{m}분"
+
+
 def _notify_family(req: VisitRequest, kind: str, subject: str, body: str, *, key: str = "") -> None:
     guardian = req.household.guardian if req.household_id else None
     if guardian is None:
@@ -429,7 +442,8 @@ def visit_end_record(
             r,
             "visit.completed",
             "방문돌봄이 끝났습니다",
-            f"{a.actual_hours:g}시간 돌봄, 이용요금 {a.fee_total:,}원(지원 전). 돌봄은 어떠셨나요? 평가를 남겨 주세요.",
+            f"{_duration(now - a.arrived_at)} 돌봄, 이용요금 {a.fee_total:,}원(지원 전). "
+            "돌봄은 어떠셨나요? 평가를 남겨 주세요.",
         )
     return a
 
@@ -592,3 +606,118 @@ def visit_request_expire(*, request: VisitRequest, actor: Any) -> VisitRequest:
             f"{_when(req)} 요청에 배정할 수 있는 돌보미가 없었습니다. 상담에서 다른 돌봄 방법을 안내받으세요.",
         )
     return req
+
+
+def visit_offer_to(*, request: VisitRequest, caregiver_id: int, actor: Any) -> VisitAssignment:
+    """A coordinator offers the request to one caregiver of the ranked list (hard constraints re-checked now);
+    a pending proposal or offer to someone else is withdrawn. The caregiver accepts or declines."""
+    with transaction.atomic():
+        req = VisitRequest.objects.select_for_update().select_related("region").get(pk=request.pk)
+        if req.status not in (VisitRequest.Status.OPEN, VisitRequest.Status.PROPOSED):
+            raise TransitionNotAllowed("배정 대기 중인 요청만 제안할 수 있습니다.")
+        declined = set(
+            req.assignments.filter(status=VisitAssignment.Status.DECLINED).values_list("caregiver_id", flat=True)
+        )
+        if caregiver_id in declined:
+            raise Conflict("이 요청을 이미 거절한 돌보미입니다.", code="declined_before")
+        ranked, rejected = visit_candidates(request=req, limit=100)
+        choice = next((v for v in ranked if v.caregiver.pk == caregiver_id), None)
+        if choice is None:
+            raise Conflict(
+                "이 돌보미는 지금 이 요청을 맡을 수 없습니다.",
+                code="not_eligible",
+                detail={"reasons": rejected.get(str(caregiver_id), [])},
+            )
+        locks.caregiver_lock(caregiver_id=caregiver_id)
+        for old in req.assignments.filter(status__in=VisitAssignment.ACTIVE):
+            if old.status == VisitAssignment.Status.ACCEPTED:
+                raise TransitionNotAllowed("이미 확정된 요청입니다.")
+            _assignment_set_status(old, VisitAssignment.Status.CANCELLED, actor)
+        a = VisitAssignment.objects.create(
+            request=req,
+            caregiver=choice.caregiver,
+            status=VisitAssignment.Status.OFFERED,
+            starts_at=req.starts_at,
+            ends_at=req.ends_at,
+            distance_km=choice.candidate.distance_km,
+            explanation=list(choice.candidate.reasons),
+            method="coordinator",
+        )
+        audit_log(actor=actor, action="visit_assignment.offered", obj=a, after={"caregiver": a.caregiver_id})
+        if req.status != VisitRequest.Status.PROPOSED:
+            _set_request_status(req, VisitRequest.Status.PROPOSED, actor)
+        user = choice.caregiver.user
+        if user is not None:
+            notification_enqueue(
+                recipient=user,
+                kind="visit.offer",
+                subject="방문돌봄 요청이 도착했습니다",
+                body=f"{req.get_service_display()} · {_when(req)} · 이동 약 {choice.candidate.distance_km:.1f}km. "
+                "수락 또는 거절해 주세요.",
+                idempotency_key=f"visit-offer-{a.pk}",
+                payload={"assignment_id": a.pk},
+            )
+    return a
+
+
+# ------------------------------------------------------------------ the caregiver's availability
+
+
+def caregiver_weekly_add(
+    *, caregiver: Caregiver, weekday: int, start: dt.time, end: dt.time, actor: Any
+) -> WeeklyAvailability:
+    errors = {}
+    if not 0 <= weekday <= 6:
+        errors["weekday"] = "요일을 골라 주세요."
+    if start >= end:
+        errors["end_time"] = "끝나는 시각은 시작 시각보다 늦어야 합니다."
+    if errors:
+        raise InvalidInput(detail={"fields": errors})
+    if caregiver.weekly.filter(weekday=weekday, start_time__lt=end, end_time__gt=start).exists():
+        raise Conflict("같은 요일의 다른 시간과 겹칩니다.", detail={"fields": {"start_time": "겹치는 시간"}})
+    w = WeeklyAvailability.objects.create(caregiver=caregiver, weekday=weekday, start_time=start, end_time=end)
+    audit_log(actor=actor, action="caregiver.weekly_add", obj=w, after={"weekday": weekday, "start": str(start)})
+    return w
+
+
+def caregiver_weekly_remove(*, caregiver: Caregiver, rule_id: int, actor: Any) -> None:
+    w = caregiver.weekly.filter(pk=rule_id).first()
+    if w is None:
+        raise NotFound("가용시간을 찾을 수 없습니다.")
+    audit_log(actor=actor, action="caregiver.weekly_remove", obj=w, before={"weekday": w.weekday})
+    w.delete()
+
+
+def caregiver_exception_add(
+    *,
+    caregiver: Caregiver,
+    date: dt.date,
+    kind: str,
+    start: dt.time | None,
+    end: dt.time | None,
+    actor: Any,
+) -> AvailabilityException:
+    errors = {}
+    if kind not in AvailabilityException.Kind.values:
+        errors["kind"] = "구분을 골라 주세요."
+    if (start is None) != (end is None):
+        errors["end_time"] = "시작과 끝 시각을 함께 적어 주세요."
+    elif start is not None and end is not None and start >= end:
+        errors["end_time"] = "끝나는 시각은 시작 시각보다 늦어야 합니다."
+    if kind == AvailabilityException.Kind.EXTRA and start is None:
+        errors["start_time"] = "추가 가능 시간은 시각을 적어 주세요."
+    if date < timezone.localdate():
+        errors["date"] = "지난 날짜는 바꿀 수 없습니다."
+    if errors:
+        raise InvalidInput(detail={"fields": errors})
+    e = AvailabilityException.objects.create(caregiver=caregiver, date=date, kind=kind, start_time=start, end_time=end)
+    audit_log(actor=actor, action="caregiver.exception_add", obj=e, after={"date": date.isoformat(), "kind": kind})
+    return e
+
+
+def caregiver_exception_remove(*, caregiver: Caregiver, exception_id: int, actor: Any) -> None:
+    e = caregiver.exceptions.filter(pk=exception_id).first()
+    if e is None:
+        raise NotFound("예외 일정을 찾을 수 없습니다.")
+    audit_log(actor=actor, action="caregiver.exception_remove", obj=e, before={"date": e.date.isoformat()})
+    e.delete()

@@ -225,3 +225,19 @@ PAGE_POLICY.update(
         "backoffice_facility:incident_create": {PROVIDER},
     }
 )
+
+PAGE_POLICY.update(
+    {
+        "visits:my": {CITIZEN},
+        "visits:new": {CITIZEN},
+        "visits:cancel": {CITIZEN},
+        "visits:rate": {CITIZEN},
+        "visits:report": {CITIZEN},
+        "backoffice_visits:caregiver_home": {CAREGIVER},
+        "backoffice_visits:caregiver_action": {CAREGIVER},
+        "backoffice_visits:caregiver_availability": {CAREGIVER},
+        "backoffice_visits:coordinator_home": {COORDINATOR},
+        "backoffice_visits:coordinator_request": {COORDINATOR},
+        "backoffice_visits:coordinator_followup": {COORDINATOR},
+    }
+)
