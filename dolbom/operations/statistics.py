@@ -574,7 +574,47 @@ def monitoring(*, user: Any, today: date | None = None, days: int = 90) -> dict[
         .annotate(avg=Avg("stars"), n=Count("id"))
         .filter(n__gte=3, avg__lt=3.5)
     ]
-    return {"facilities": flagged, "caregiver_expiry": caregivers, "caregiver_ratings": low_rated}
+    return {
+        "facilities": flagged,
+        "caregiver_expiry": caregivers,
+        "caregiver_ratings": low_rated,
+        "unanswered": unanswered_followups(prefixes=prefixes, today=today),
+    }
+
+
+def unanswered_followups(*, prefixes: list[str] | None, today: date) -> list[dict[str, Any]]:
+    """Follow-ups past their due date: home-visit 사후관리 tasks not done, and promised call-backs still scheduled."""
+    from dolbom.counselling.models import Callback
+    from dolbom.matching.models import FollowUpTask
+
+    now = timezone.now()
+    rows: list[dict[str, Any]] = [
+        {
+            "kind": f"방문돌봄 사후관리 ({t.get_reason_display()})",
+            "region": t.region.full_name,
+            "due": t.due_date,
+            "detail": t.caregiver.display_name if t.caregiver else "",
+        }
+        for t in FollowUpTask.objects.filter(
+            _scope("region__code", prefixes), due_date__lt=today, status__in=["open", "in_progress"]
+        )
+        .select_related("region", "caregiver")
+        .order_by("due_date")[:200]
+    ]
+    rows += [
+        {
+            "kind": "전화 회신",
+            "region": c.region.full_name if c.region else "",
+            "due": timezone.localtime(c.due_at).date(),
+            "detail": c.get_topic_display(),
+        }
+        for c in Callback.objects.filter(
+            _scope("region__code", prefixes), due_at__lt=now, status=Callback.Status.SCHEDULED
+        )
+        .select_related("region")
+        .order_by("due_at")[:200]
+    ]
+    return rows
 
 
 # ---------------------------------------------------------------- the dashboard as tables (page and exports)

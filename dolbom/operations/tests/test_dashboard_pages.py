@@ -109,3 +109,24 @@ def test_cached_figures_follow_every_change(province):
     again = statistics.dashboard_tables_cached(scope=scope)
     fresh = statistics.dashboard_tables(scope=scope)
     assert again["summary"].rows == fresh["summary"].rows != first["summary"].rows
+
+
+def test_monitoring_lists_overdue_followups_in_scope_only(client, province, seoul_city):
+    from django.utils import timezone
+
+    from dolbom.matching.models import Caregiver, FollowUpTask, VisitRequest
+
+    visit = VisitRequest.objects.filter(region__code__startswith="41").first()
+    caregiver = Caregiver.objects.filter(home_region=visit.region).first()
+    FollowUpTask.objects.create(
+        request=visit,
+        caregiver=caregiver,
+        region=visit.region,
+        reason="low_rating",
+        due_date=timezone.localdate() - timedelta(days=2),
+    )
+    rows = statistics.monitoring(user=province)["unanswered"]
+    assert [r["kind"] for r in rows] == ["방문돌봄 사후관리 (낮은 평가)"]
+    assert statistics.monitoring(user=seoul_city)["unanswered"] == []
+    client.force_login(province)
+    assert "사후관리" in client.get("/console/monitoring/").content.decode()
