@@ -56,7 +56,8 @@ def parse_hhmm(value: str | None) -> str | None:
     text = (value or "").strip().replace(":", "")
     if not text:
         return None
-    if not text.isdigit() or len(text) not in (3, 4):
+    # ASCII digits only: "１２００" (full-width) and "٣٤" pass str.isdigit but are not times in a file.
+    if not (text.isascii() and text.isdigit()) or len(text) not in (3, 4):
         raise ValueError(value)
     text = text.zfill(4)
     formatted = f"{text[:2]}:{text[2:]}"

@@ -230,6 +230,7 @@ _SERVICE_FROM_SOURCE = {
 # 만 N세 → months; 연령구분 of the Seoul lists.
 _AGE_GROUPS = {"영유아": (0, 71), "초등학생": (72, 155), "초중생": (72, 191), "중학생": (156, 191)}
 
+INT_MAX = 2**31 - 1  # the integer columns (정원, 현원) on PostgreSQL
 PLACEHOLDER_COORDS = {(37.56647, 126.977963), (37.5666805, 126.9784147)}  # 서울시청
 FAKE_PHONES = re.compile(r"^0\d{1,2}-?0{3,4}-?0{4}$")
 
@@ -257,7 +258,7 @@ class RowReader:
         except ValueError:
             self.warnings.append(("bad_number", f"{name} '{raw[:20]}'"))
             return None
-        if value < 0 or not value.is_integer():
+        if value < 0 or not value.is_integer() or value > INT_MAX:
             self.warnings.append(("bad_number", f"{name} '{raw[:20]}'"))
             return None
         return int(value)

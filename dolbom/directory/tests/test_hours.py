@@ -107,3 +107,9 @@ def test_sql_open_at_filter_agrees_with_python(real_regions, data_dir):
         assert in_sql == in_python, text
         checked += len(in_python)
     assert checked > 500
+
+
+@pytest.mark.parametrize("raw", ["１２００", "٣٤٥٦", "²³⁰⁰"])
+def test_parse_hhmm_rejects_non_ascii_digits(raw):
+    with pytest.raises(ValueError):
+        H.parse_hhmm(raw)

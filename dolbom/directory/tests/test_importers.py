@@ -203,3 +203,15 @@ def test_command_dry_run_writes_nothing_and_prints_summary(real_regions, data_di
         call_command("import_facilities", str(copy), "--format", "seoul-kium", stdout=out)
     with pytest.raises(CommandError):
         call_command("import_facilities", str(Path(tmp_path / "nope.csv")), stdout=out)
+
+
+@pytest.mark.parametrize("value", ["2147483648", "1e20", "99999999999999999999999", "-3", "3.5", "inf"])
+def test_a_count_the_column_cannot_hold_is_a_reported_problem(value):
+    from dolbom.directory.importers.formats import FORMATS, build_record, column_map
+
+    headers = ["시도", "시군구", "어린이집명", "어린이집유형구분", "운영현황", "주소", "정원수"]
+    row = ["서울특별시", "마포구", "해님 어린이집", "민간", "정상", "서울특별시 마포구 어딘가 1", value]
+    fmt = FORMATS["childcare-portal"]
+    record = build_record(fmt, row, column_map(headers, fmt), 2)
+    assert record.values["capacity"] is None
+    assert any(kind == "bad_number" for kind, _ in record.warnings)
