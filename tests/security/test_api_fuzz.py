@@ -88,7 +88,18 @@ def fuzz_world(regions, django_db_blocker):
     for role, user in (("citizen", citizen), ("coordinator", coordinator)):
         _, key = ApiToken.issue(user=user)
         headers[role] = {"Authorization": f"Bearer {key}"}
-    return headers
+    # The WSGI client calls the application directly, so Django's request signals would close the test's
+    # connection (and its transaction) after every request; Django's own test client unhooks them the same way.
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield headers
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def _call(case: Any, headers: dict[str, str]) -> None:
