@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    "ninja",  # serves the API docs page from its bundled static files instead of a CDN
     "axes",
     "dolbom.core",
     "dolbom.accounts",
