@@ -36,7 +36,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, Substr
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from dolbom.booking.models import Booking, BookingChild, Occupancy, Slot, WaitlistEntry
@@ -332,26 +332,30 @@ def _round_hours(value: Any) -> float | None:
 
 def fill_rates(*, scope: Scope) -> list[dict[str, Any]]:
     """Places offered and taken by weekday (1 = Monday) and hour of day, local time."""
-    offered = {
-        (r["wd"], r["h"]): r["cap"]
-        for r in scope.slots()
-        .annotate(wd=ExtractIsoWeekDay("starts_at"), h=ExtractHour("starts_at"))
-        .values("wd", "h")
-        .annotate(cap=Sum("capacity"))
-    }
-    taken = {
-        (r["wd"], r["h"]): r["n"]
-        for r in Occupancy.objects.filter(
+    # Grouped by the raw start time (a few thousand distinct hours a year) and turned into local weekday and
+    # hour here: the database does no per-row time-zone arithmetic.
+    offered: dict[tuple[int, int], int] = defaultdict(int)
+    for start, cap in (
+        scope.slots().values_list("starts_at").annotate(cap=Sum("capacity")).values_list("starts_at", "cap")
+    ):
+        local = timezone.localtime(start)
+        offered[(local.isoweekday(), local.hour)] += cap or 0
+    taken: dict[tuple[int, int], int] = defaultdict(int)
+    lo, hi = scope.period.bounds()
+    for start, n in (
+        Occupancy.objects.filter(
             active=True,
             slot__facility_service_id__in=list(scope.facility_services),
             slot__closed=False,
-            starts_at__gte=scope.period.bounds()[0],
-            starts_at__lt=scope.period.bounds()[1],
+            starts_at__gte=lo,
+            starts_at__lt=hi,
         )
-        .annotate(wd=ExtractIsoWeekDay("starts_at"), h=ExtractHour("starts_at"))
-        .values("wd", "h")
+        .values_list("starts_at")
         .annotate(n=Count("id"))
-    }
+        .values_list("starts_at", "n")
+    ):
+        local = timezone.localtime(start)
+        taken[(local.isoweekday(), local.hour)] += n
     out = []
     for key in sorted(set(offered) | set(taken)):
         cap, n = offered.get(key, 0) or 0, taken.get(key, 0)
@@ -410,24 +414,25 @@ def unmet_requests(*, scope: Scope) -> list[dict[str, Any]]:
 
 
 def monthly(*, scope: Scope) -> list[dict[str, Any]]:
-    """Served child-uses per month (facility and visits), for the trend chart."""
-    from django.db.models.functions import TruncMonth
-
+    """Served child-uses per local month (facility and visits), for the trend chart. Grouped by start time in the
+    database and folded into months here (no per-row time-zone arithmetic)."""
     acc: dict[str, int] = defaultdict(int)
-    for r in (
+    for start, n in (
         BookingChild.objects.filter(booking__in=scope.bookings().filter(status=Booking.Status.ATTENDED).values("pk"))
-        .values(m=TruncMonth("booking__starts_at"))
+        .values_list("booking__starts_at")
         .annotate(n=Count("id"))
+        .values_list("booking__starts_at", "n")
     ):
-        acc[r["m"].strftime("%Y-%m")] += r["n"]
-    for r in (
+        acc[timezone.localtime(start).strftime("%Y-%m")] += n
+    for start, n in (
         VisitRequest.children.through.objects.filter(
             visitrequest__in=scope.visits().filter(status=VisitRequest.Status.DONE).values("pk")
         )
-        .values(m=TruncMonth("visitrequest__starts_at"))
+        .values_list("visitrequest__starts_at")
         .annotate(n=Count("id"))
+        .values_list("visitrequest__starts_at", "n")  # type: ignore[misc]
     ):
-        acc[r["m"].strftime("%Y-%m")] += r["n"]
+        acc[timezone.localtime(start).strftime("%Y-%m")] += n
     return [{"month": m, "uses": n} for m, n in sorted(acc.items())]
 
 
