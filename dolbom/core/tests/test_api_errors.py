@@ -66,3 +66,12 @@ def test_path_id_past_64_bits_is_not_a_500(citizen, api_client, auth_header):
     response = api_client.get("/api/v1/households/children/99999999999999999999999", **auth_header(citizen))
     assert response.status_code in (404, 422)
     assert set(response.json()) == ERROR_KEYS
+
+
+@pytest.mark.django_db
+def test_oversized_body_is_a_shaped_413(api_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = '{"region_code": "4111100000", "pad": "' + "가" * 4000 + '"}'
+    response = api_client.post("/api/v1/benefits/check", body, content_type="application/json")
+    assert response.status_code == 413
+    assert set(response.json()) == ERROR_KEYS and response.json()["code"] == "payload_too_large"
