@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: up test install lint typecheck pytest pytest-postgres bench clean serve
+.PHONY: up test install lint typecheck pytest pytest-postgres clean serve
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,9 +41,6 @@ pytest-postgres: $(STAMP)
 	$(BIN)/python scripts/with_postgres.py $(BIN)/pytest -q
 
 test: lint typecheck pytest pytest-postgres
-
-bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache
