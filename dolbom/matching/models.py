@@ -116,6 +116,15 @@ class AvailabilityException(BaseModel):
         ]
 
 
+NEED_LABELS = {
+    "infant": "영아 돌봄",
+    "illness": "아픈 아이 돌봄",
+    "language": "외국어 지원",
+    "sibling_group": "형제자매 함께",
+    "special_needs": "특수 돌봄",
+}
+
+
 class VisitRequest(BaseModel):
     """A family's request for a home visit."""
 
@@ -165,6 +174,10 @@ class VisitRequest(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_service_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def needs_display(self) -> str:
+        return ", ".join(NEED_LABELS.get(n, n) for n in self.needs or [])
 
 
 class VisitAssignment(BaseModel):

@@ -50,9 +50,18 @@ def caregiver_home(request: HttpRequest) -> HttpResponse:
 
     def row(a: VisitAssignment) -> dict[str, Any]:
         day = timezone.localtime(a.starts_at).date()
+        kids = [c for c in a.request.children.all() if c.birth_date]
+        # health notes and allergies only for an accepted visit whose family consented to share them
+        shared = a.status != VisitAssignment.Status.OFFERED and a.request.consent_share
         return {
             "a": a,
-            "ages": [selectors.age_in_months(c.birth_date, day) for c in a.request.children.all() if c.birth_date],
+            "ages": [selectors.age_in_months(c.birth_date, day) for c in kids],  # type: ignore[arg-type]
+            "care_notes": [
+                f"만 {selectors.age_in_months(c.birth_date, day)}개월: "  # type: ignore[arg-type]
+                + " · ".join(x for x in (c.health_notes, f"알레르기 {c.allergies}" if c.allergies else "") if x)
+                for c in kids
+                if shared and (c.health_notes or c.allergies)
+            ],
         }
 
     context = {
