@@ -87,6 +87,11 @@ def service_participation_add(
         raise PermissionDenied("담당 지역 밖의 시·군은 추가할 수 없습니다.", code="out_of_scope")
     _dates(starts_on, ends_on)
     prefix = region_prefix_of(region=region)
+    if ServiceParticipation.objects.filter(service=service, region_prefix=prefix, starts_on=starts_on).exists():
+        # NULL start dates are distinct to the unique constraint: check here as well
+        raise Conflict(
+            f"{region.full_name}은(는) 같은 시작일로 이미 참여 지역입니다.", detail={"fields": {"region": "중복"}}
+        )
     try:
         with transaction.atomic():
             row = ServiceParticipation.objects.create(

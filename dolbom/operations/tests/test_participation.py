@@ -173,3 +173,12 @@ def test_page_bad_input_is_not_a_500(client, city_suwon, night_service):
         r = client.post("/console/participation/service/add/", data)
         assert r.status_code in (302, 404, 422), data
     assert not ServiceParticipation.objects.filter(service=night_service).exists()
+
+
+def test_adding_the_same_municipality_twice_is_a_conflict(city_suwon, night_service):
+    from dolbom.core.errors import Conflict
+
+    services.service_participation_add(actor=city_suwon, service_id=night_service.pk, region_query="수원시")
+    with pytest.raises(Conflict):
+        services.service_participation_add(actor=city_suwon, service_id=night_service.pk, region_query="4111000000")
+    assert ServiceParticipation.objects.filter(service=night_service).count() == 1
