@@ -18,6 +18,7 @@ from dolbom.benefits.selectors import (
 )
 from dolbom.benefits.services import _resolve_region, benefit_check
 from dolbom.core.errors import ApplicationError, NotFound
+from dolbom.core.ratelimit import rate_limit_anonymous
 
 from .benefits_forms import CHILD_ROWS, BenefitCheckForm, form_field_for
 
@@ -191,6 +192,7 @@ def benefit_check_page(request: HttpRequest) -> HttpResponse:
         form = BenefitCheckForm(request.POST)
         if form.is_valid():
             try:
+                rate_limit_anonymous(request, scope="benefits_check")
                 result = benefit_check(data=form.check_input())
             except ApplicationError as exc:
                 fields = (exc.detail or {}).get("fields", {})
@@ -204,7 +206,7 @@ def benefit_check_page(request: HttpRequest) -> HttpResponse:
                     form.add_error(None, exc.message)
                 if exc.detail.get("candidates"):
                     form.add_error("region", "후보: " + ", ".join(str(c) for c in exc.detail["candidates"][:8]))
-                status = 422
+                status = 429 if exc.status == 429 else 422
         else:
             status = 422
     else:

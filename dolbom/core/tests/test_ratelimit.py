@@ -84,3 +84,14 @@ def test_token_requests_are_limited_per_ip(tight, citizen, api_client):
     ]
     assert codes[:2] == [401, 401]
     assert codes[2] == 429
+
+
+def test_the_benefit_check_page_shares_the_anonymous_limit(tight, regions, client):
+    from dolbom.benefits.services import benefits_catalogue_load
+
+    benefits_catalogue_load()
+    form = {"region": "4111100000"}
+    codes = [client.post("/benefits/check/", form).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    last = client.post("/benefits/check/", form)
+    assert "요청이 너무 많습니다" in last.content.decode()
