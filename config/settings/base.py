@@ -183,6 +183,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "booking-waitlist-advance": {"task": "booking.waitlist_advance_all", "schedule": 60.0},
     "booking-slots-ahead": {"task": "booking.slots_generate_ahead", "schedule": 6 * 3600.0},
     "counselling-sla-escalate": {"task": "counselling.sla_escalate", "schedule": 300.0},
+    "matching-expire-unfilled": {"task": "matching.expire_unfilled", "schedule": 300.0},
 }
 
 # Cache: per-process memory by default; Redis (shared by every worker) when REDIS_URL is set.

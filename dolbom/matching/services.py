@@ -721,3 +721,20 @@ def caregiver_exception_remove(*, caregiver: Caregiver, exception_id: int, actor
         raise NotFound("예외 일정을 찾을 수 없습니다.")
     audit_log(actor=actor, action="caregiver.exception_remove", obj=e, before={"date": e.date.isoformat()})
     e.delete()
+
+
+def visit_requests_expire_due(*, now: dt.datetime | None = None, grace_minutes: int = 30) -> int:
+    """No-caregiver branch, run periodically: requests still waiting `grace_minutes` after their start are
+    expired and the family told. Idempotent."""
+    cutoff = (now or timezone.now()) - dt.timedelta(minutes=grace_minutes)
+    due = VisitRequest.objects.filter(
+        status__in=[VisitRequest.Status.OPEN, VisitRequest.Status.PROPOSED], starts_at__lt=cutoff
+    ).values_list("pk", flat=True)
+    n = 0
+    for pk in list(due):
+        try:
+            visit_request_expire(request=VisitRequest(pk=pk), actor=None)
+            n += 1
+        except TransitionNotAllowed:
+            continue  # changed meanwhile
+    return n

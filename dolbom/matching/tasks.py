@@ -10,3 +10,11 @@ def matching_batch_rerun_task(day: str, region_prefix: str = "") -> int:
     from .services import matching_batch_run
 
     return matching_batch_run(day=dt.date.fromisoformat(day), actor=None, region_prefix=region_prefix).filled
+
+
+@shared_task(name="matching.expire_unfilled")
+def matching_expire_unfilled_task() -> int:
+    """Close requests nobody could take once their start has passed (the family is told)."""
+    from .services import visit_requests_expire_due
+
+    return visit_requests_expire_due()

@@ -180,3 +180,17 @@ def test_expire_only_while_waiting(household, regions, citizen, coordinator_suwo
 
 def test_old_status_values_still_valid():
     assert {"open", "proposed", "assigned", "cancelled", "done", "expired"} <= set(VisitRequest.Status.values)
+
+
+def test_periodic_expiry_closes_only_unfilled_requests_past_their_start(
+    household, regions, citizen, coordinator_suwon, assigned
+):
+    from dolbom.matching.services import visit_requests_expire_due
+
+    waiting = make_request(household, regions, citizen, start=14, end=16)
+    assert visit_requests_expire_due(now=at(14.25)) == 0  # within the grace period
+    assert visit_requests_expire_due(now=at(15)) == 1
+    waiting.refresh_from_db()
+    assigned.request.refresh_from_db()
+    assert waiting.status == "expired" and assigned.request.status == "assigned"
+    assert visit_requests_expire_due(now=at(15)) == 0
