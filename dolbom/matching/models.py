@@ -208,6 +208,13 @@ class VisitAssignment(BaseModel):
     actual_hours = models.FloatField(_("실제 돌봄 시간"), null=True, blank=True)
     fee_total = models.PositiveIntegerField(_("이용요금(원)"), null=True, blank=True)
 
+    @property
+    def actual_duration_display(self) -> str:
+        if self.arrived_at is None or self.ended_at is None:
+            return ""
+        h, m = divmod(max(1, round((self.ended_at - self.arrived_at).total_seconds() / 60)), 60)
+        return f"{h}시간 {m}분" if h and m else f"{h}시간" if h else f"{m}분"
+
     class Meta:
         ordering = ["starts_at", "id"]
         verbose_name = _("방문돌봄 배정")
