@@ -773,3 +773,64 @@ def dashboard_tables_cached(*, scope: Scope, timeout: int = 3600) -> dict[str, T
         tables = dashboard_tables(scope=scope)
         cache.set(key, tables, timeout)
     return tables
+
+
+def supply_demand_dong(*, user: Any, sgg_code: str) -> list[dict[str, Any]]:
+    """Per 행정동 of one 시·군·구 in scope: children aged 0–5 against the places of listed facilities. Facility
+    records carry a 시·군·구 and coordinates, not a 행정동, so each facility is counted in the 행정동 whose
+    centre is nearest (an approximation near boundaries; the 시·군·구 totals are exact)."""
+    import math
+
+    from dolbom.core.permissions import region_in_scope
+    from dolbom.directory.models import Facility
+    from dolbom.regions.models import RegionPopulation
+
+    sgg_code = (sgg_code or "")[:5]
+    if len(sgg_code) != 5 or not sgg_code.isdigit() or not region_in_scope(user, sgg_code.ljust(10, "0")):
+        return []
+    from dolbom.regions.selectors import region_scope_prefixes
+
+    unit = Region.objects.filter(code=sgg_code.ljust(10, "0")).first()
+    if unit is None:
+        return []
+    within = region_scope_prefixes(region=unit)  # a 시 with 구 (수원시) spans its 구' codes
+    dongs: dict[str, dict[str, Any]] = {}
+    for r in (
+        RegionPopulation.objects.filter(
+            _scope("region__code", within), region__level=Region.Level.EUPMYEONDONG, region__is_active=True
+        )
+        .order_by("region__code", "-as_of")
+        .values("region__code", "region__name", "region__lat", "region__lng", "as_of", "age_0", "age_1", "age_2",
+                "age_3", "age_4", "age_5")
+    ):  # fmt: skip
+        if r["region__code"] in dongs:
+            continue  # an older month
+        dongs[r["region__code"]] = {
+            "dong": r["region__name"],
+            "code": r["region__code"],
+            "lat": r["region__lat"],
+            "lng": r["region__lng"],
+            "children_0_5": sum(r[f"age_{i}"] for i in range(6)),  # type: ignore[literal-required]
+            "population_as_of": r["as_of"].isoformat(),
+            "facilities": 0,
+            "places": 0,
+        }
+    located = [d for d in dongs.values() if d["lat"] is not None and d["lng"] is not None]
+    if located:
+        for lat, lng, cap in Facility.objects.filter(
+            _scope("region__code", within), status__in=Facility.LISTED_STATUSES, lat__isnull=False, lng__isnull=False
+        ).values_list("lat", "lng", "capacity"):
+            scale = math.cos(math.radians(lat or 0.0))
+            nearest = min(located, key=lambda d: (d["lat"] - lat) ** 2 + ((d["lng"] - lng) * scale) ** 2)
+            nearest["facilities"] += 1
+            nearest["places"] += cap or 0
+    out = []
+    for d in dongs.values():
+        out.append(
+            {
+                **{k: v for k, v in d.items() if k not in ("lat", "lng")},
+                "children_per_place": round(d["children_0_5"] / d["places"], 2) if d["places"] else None,
+            }
+        )
+    out.sort(key=lambda r: (r["children_per_place"] is None, -(r["children_per_place"] or 0)))
+    return out

@@ -411,7 +411,16 @@ def supply(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(table_csv(Table("supply", "수요 대비 공급", columns, rows)), content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="dolbom-supply.csv"'
         return response
-    return render(request, "console/supply.html", {"rows": rows, "scope": _scope_label(request.user)})
+    from dolbom.operations.statistics import supply_demand_dong
+
+    sgg = (request.GET.get("sgg") or "")[:5]
+    dongs = supply_demand_dong(user=request.user, sgg_code=sgg) if sgg else []
+    name = next((r["municipality"] for r in rows if r["municipality_code"] == sgg), "")
+    return render(
+        request,
+        "console/supply.html",
+        {"rows": rows, "scope": _scope_label(request.user), "dongs": dongs, "sgg": sgg, "sgg_name": name},
+    )
 
 
 @official_only

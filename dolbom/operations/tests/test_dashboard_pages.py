@@ -130,3 +130,17 @@ def test_monitoring_lists_overdue_followups_in_scope_only(client, province, seou
     assert statistics.monitoring(user=seoul_city)["unanswered"] == []
     client.force_login(province)
     assert "사후관리" in client.get("/console/monitoring/").content.decode()
+
+
+def test_supply_by_dong_counts_every_facility_once_and_respects_scope(client, province, seoul_city):
+    from dolbom.directory.models import Facility
+
+    rows = statistics.supply_demand_dong(user=province, sgg_code="41110")
+    assert rows and all(r["children_0_5"] >= 0 for r in rows)
+    in_suwon = Facility.objects.filter(
+        region__code__startswith="4111", status__in=Facility.LISTED_STATUSES, lat__isnull=False
+    ).count()
+    assert sum(r["facilities"] for r in rows) == in_suwon
+    assert statistics.supply_demand_dong(user=seoul_city, sgg_code="41110") == []
+    client.force_login(province)
+    assert "읍·면·동별" in client.get("/console/supply/", {"sgg": "41110"}).content.decode()
