@@ -46,8 +46,9 @@ def load(stdout: Any) -> list[str]:
             defaults={
                 "user": user if i == 0 else None,
                 "home_region": region,
-                "home_lat": lat + 0.004 * (i % 3 - 1),
-                "home_lng": lng + 0.004 * (i % 2),
+                # the account's caregiver lives nearest the demo family (장안구 centre), so she ranks first
+                "home_lat": lat + (0.001 if i == 0 else 0.004 * (i % 3 - 1)),
+                "home_lng": lng + (0.0 if i == 0 else 0.004 * (i % 2)),
                 "background_check_expires": far_future,
                 "languages": langs,
                 "max_child_age_months": max_age,
