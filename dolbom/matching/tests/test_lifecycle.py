@@ -194,3 +194,59 @@ def test_periodic_expiry_closes_only_unfilled_requests_past_their_start(
     assigned.request.refresh_from_db()
     assert waiting.status == "expired" and assigned.request.status == "assigned"
     assert visit_requests_expire_due(now=at(15)) == 0
+
+
+def test_offer_to_a_chosen_candidate_and_its_refusals(household, regions, citizen, coordinator_suwon, cg_user):
+    from dolbom.matching.services import visit_assignment_decline, visit_offer_to
+
+    near = make_caregiver(regions, "가까운", km_north=0.5)
+    near.user = cg_user
+    near.save()
+    no_infant = make_caregiver(regions, "영아불가", km_north=0.2, infant=False)
+    baby = household.children.filter(name="둘째")  # an infant on DAY: needs infant training
+    req = make_request(household, regions, citizen, children=list(baby))
+    with pytest.raises(Conflict) as err:
+        visit_offer_to(request=req, caregiver_id=no_infant.pk, actor=coordinator_suwon)
+    assert "영아돌봄" in " ".join(err.value.detail["reasons"])
+    a = visit_offer_to(request=req, caregiver_id=near.pk, actor=coordinator_suwon)
+    req.refresh_from_db()
+    assert a.status == "offered" and req.status == "proposed"
+    assert Notification.objects.filter(kind="visit.offer", recipient=cg_user).exists()
+    visit_assignment_decline(assignment=a, actor=cg_user, offer_next=False)
+    with pytest.raises(Conflict):
+        visit_offer_to(request=req, caregiver_id=near.pk, actor=coordinator_suwon)
+    visit_request_cancel(request=req, actor=citizen)
+    with pytest.raises(TransitionNotAllowed):
+        visit_offer_to(request=req, caregiver_id=near.pk, actor=coordinator_suwon)
+
+
+def test_availability_edits_are_checked_and_audited(regions, cg_user):
+    from django.utils import timezone
+
+    from dolbom.matching.services import (
+        caregiver_exception_add,
+        caregiver_exception_remove,
+        caregiver_weekly_add,
+        caregiver_weekly_remove,
+    )
+
+    c = make_caregiver(regions)  # Tuesday 07–21
+    with pytest.raises(Conflict):
+        caregiver_weekly_add(caregiver=c, weekday=1, start=dt.time(20), end=dt.time(22), actor=cg_user)
+    with pytest.raises(InvalidInput):
+        caregiver_weekly_add(caregiver=c, weekday=7, start=dt.time(9), end=dt.time(8), actor=cg_user)
+    w = caregiver_weekly_add(caregiver=c, weekday=6, start=dt.time(9), end=dt.time(12), actor=cg_user)
+    today = timezone.localdate()
+    with pytest.raises(InvalidInput):
+        caregiver_exception_add(
+            caregiver=c, date=today - dt.timedelta(days=1), kind="unavailable", start=None, end=None, actor=cg_user
+        )
+    with pytest.raises(InvalidInput):
+        caregiver_exception_add(caregiver=c, date=today, kind="extra", start=None, end=None, actor=cg_user)
+    e = caregiver_exception_add(caregiver=c, date=today, kind="unavailable", start=None, end=None, actor=cg_user)
+    caregiver_weekly_remove(caregiver=c, rule_id=w.pk, actor=cg_user)
+    caregiver_exception_remove(caregiver=c, exception_id=e.pk, actor=cg_user)
+    actions = list(AuditEntry.objects.filter(action__startswith="caregiver.").values_list("action", flat=True))
+    assert sorted(actions) == sorted(
+        ["caregiver.weekly_add", "caregiver.exception_add", "caregiver.weekly_remove", "caregiver.exception_remove"]
+    )
