@@ -102,6 +102,12 @@ def visit_request_create(
         )
         req.children.set(kids)
         audit_log(actor=actor, action="visit_request.create", obj=req, after={"status": req.status})
+        _notify_family(
+            req,
+            "visit.requested",
+            "방문돌봄 신청을 받았습니다",
+            f"{req.get_service_display()} {_when(req)} 신청을 받았습니다. 돌보미가 정해지면 알려 드립니다.",
+        )
     return req
 
 

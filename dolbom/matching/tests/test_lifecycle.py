@@ -250,3 +250,9 @@ def test_availability_edits_are_checked_and_audited(regions, cg_user):
     assert sorted(actions) == sorted(
         ["caregiver.weekly_add", "caregiver.exception_add", "caregiver.weekly_remove", "caregiver.exception_remove"]
     )
+
+
+def test_the_family_is_told_at_every_step(assigned, cg_user, citizen):
+    _done(assigned, cg_user)
+    kinds = list(Notification.objects.filter(recipient=citizen).order_by("id").values_list("kind", flat=True))
+    assert kinds == ["visit.requested", "visit.confirmed", "visit.arrived", "visit.completed"]
