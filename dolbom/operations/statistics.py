@@ -206,7 +206,7 @@ def service_municipality_table(*, scope: Scope) -> list[dict[str, Any]]:
         .values(svc=F("service"), sgg=Substr("region__code", 1, 5))
         .annotate(
             requests=Count("id"),
-            served=Count("id", filter=Q(status=V.DONE)),
+            served=Count("id", filter=Q(status__in=VisitRequest.COMPLETED_STATES)),
             cancelled=Count("id", filter=Q(status=V.CANCELLED)),
             declined=Count("id", filter=Q(status=V.EXPIRED)),
         )
@@ -219,7 +219,7 @@ def service_municipality_table(*, scope: Scope) -> list[dict[str, Any]]:
     through = VisitRequest.children.through
     length = ExpressionWrapper(F("visitrequest__ends_at") - F("visitrequest__starts_at"), output_field=DurationField())
     for r in (
-        through.objects.filter(visitrequest__in=scope.visits().filter(status=V.DONE).values("pk"))
+        through.objects.filter(visitrequest__in=scope.visits().filter(status__in=VisitRequest.COMPLETED_STATES).values("pk"))
         .values(svc=F("visitrequest__service"), sgg=Substr("visitrequest__region__code", 1, 5))
         .annotate(uses=Count("id"), unique=Count("child", distinct=True), length=Sum(length))
     ):
@@ -285,7 +285,7 @@ def unique_children(*, scope: Scope) -> int:
         booking__in=scope.bookings().filter(status=Booking.Status.ATTENDED).values("pk")
     ).values("child_id")
     visits = VisitRequest.children.through.objects.filter(
-        visitrequest__in=scope.visits().filter(status=VisitRequest.Status.DONE).values("pk")
+        visitrequest__in=scope.visits().filter(status__in=VisitRequest.COMPLETED_STATES).values("pk")
     ).values("child_id")
     return facility.union(visits).count()
 
@@ -426,7 +426,7 @@ def monthly(*, scope: Scope) -> list[dict[str, Any]]:
         acc[timezone.localtime(start).strftime("%Y-%m")] += n
     for start, n in (
         VisitRequest.children.through.objects.filter(
-            visitrequest__in=scope.visits().filter(status=VisitRequest.Status.DONE).values("pk")
+            visitrequest__in=scope.visits().filter(status__in=VisitRequest.COMPLETED_STATES).values("pk")
         )
         .values_list("visitrequest__starts_at")
         .annotate(n=Count("id"))

@@ -53,7 +53,7 @@ def _recount(prefixes, start, end):
             continue
         key = ("visit:" + v.service, v.region.code[:5])
         rows[key]["requests"] += 1
-        if v.status == "done":
+        if v.status in ("done", "followed_up"):  # a completed visit stays served after its follow-up
             kids = list(v.children.values_list("pk", flat=True))
             rows[key]["served"] += 1
             rows[key]["uses"] += len(kids)
