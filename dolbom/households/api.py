@@ -4,7 +4,7 @@ from ninja import Router, Status
 from dolbom.core.api_auth import AUTH_REQUIRED, actor_of
 
 from .ages import age_in_months
-from .models import Child, Consent
+from .models import Child
 from .schemas import ChildIn, ChildOut, ConsentIn, ConsentOut
 from .selectors import child_get, children_of, citizen_data_export, consents_of
 from .services import child_delete, child_register, consent_grant, consent_withdraw, today
@@ -67,10 +67,6 @@ def set_consent(request: HttpRequest, payload: ConsentIn) -> dict:
     if payload.granted:
         consent_grant(actor=actor, purpose=payload.purpose, recipient=payload.recipient)
     else:
-        if payload.purpose not in Consent.Purpose.values:
-            from dolbom.core.errors import InvalidInput
-
-            raise InvalidInput("알 수 없는 동의 목적입니다.", detail={"fields": {"purpose": payload.purpose}})
         consent_withdraw(actor=actor, purpose=payload.purpose, recipient=payload.recipient)
     return {"purpose": payload.purpose, "granted": payload.granted}
 

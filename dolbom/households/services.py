@@ -163,11 +163,15 @@ def household_update(
     return household
 
 
+def _require_known_purpose(purpose: str) -> None:
+    if purpose not in Consent.Purpose.values:
+        raise InvalidInput("알 수 없는 동의 목적입니다.", detail={"fields": {"purpose": purpose}})
+
+
 @transaction.atomic
 def consent_grant(*, actor: User, purpose: str, recipient: str = "돌봄") -> Consent:
     require_login(actor)
-    if purpose not in Consent.Purpose.values:
-        raise InvalidInput("알 수 없는 동의 목적입니다.", detail={"fields": {"purpose": purpose}})
+    _require_known_purpose(purpose)
     existing = Consent.objects.filter(
         user=actor, purpose=purpose, recipient=recipient, withdrawn_at__isnull=True
     ).first()
@@ -181,6 +185,7 @@ def consent_grant(*, actor: User, purpose: str, recipient: str = "돌봄") -> Co
 @transaction.atomic
 def consent_withdraw(*, actor: User, purpose: str, recipient: str = "돌봄") -> int:
     require_login(actor)
+    _require_known_purpose(purpose)
     withdrawn = Consent.objects.filter(
         user=actor, purpose=purpose, recipient=recipient, withdrawn_at__isnull=True
     ).update(withdrawn_at=timezone.now())

@@ -219,7 +219,9 @@ def service_municipality_table(*, scope: Scope) -> list[dict[str, Any]]:
     through = VisitRequest.children.through
     length = ExpressionWrapper(F("visitrequest__ends_at") - F("visitrequest__starts_at"), output_field=DurationField())
     for r in (
-        through.objects.filter(visitrequest__in=scope.visits().filter(status__in=VisitRequest.COMPLETED_STATES).values("pk"))
+        through.objects.filter(
+            visitrequest__in=scope.visits().filter(status__in=VisitRequest.COMPLETED_STATES).values("pk")
+        )
         .values(svc=F("visitrequest__service"), sgg=Substr("visitrequest__region__code", 1, 5))
         .annotate(uses=Count("id"), unique=Count("child", distinct=True), length=Sum(length))
     ):

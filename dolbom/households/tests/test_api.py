@@ -102,6 +102,10 @@ def test_consents_grant_withdraw_history(api_client, citizen, auth_header):
     assert len(history) == 1 and history[0]["withdrawn_at"] is not None
     bad = post_json(api_client, "/api/v1/households/consents", {"purpose": "selling", "granted": True}, **headers)
     assert bad.status_code == 422
+    bad_withdraw = post_json(
+        api_client, "/api/v1/households/consents", {"purpose": "selling", "granted": False}, **headers
+    )
+    assert bad_withdraw.status_code == 422 and bad_withdraw.json()["detail"]["fields"] == {"purpose": "selling"}
 
 
 def test_export_contains_children_and_consents(api_client, citizen, auth_header):
