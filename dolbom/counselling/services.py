@@ -5,6 +5,7 @@ scope; a citizen acts on their own case only. A case's region is the family's ho
 anonymous caller, the region they gave).
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -150,12 +151,54 @@ def _notify_family(*, case: Case, kind: str, subject: str, body: str, key: str) 
         )
 
 
+@dataclass(frozen=True)
+class Notice:
+    """What the family is told about a step (through `_notify_family`); `key` makes it go out once."""
+
+    kind: str
+    subject: str
+    body: str
+    key: str
+
+
+def _case_step(
+    case: Case,
+    *,
+    actor: Any,
+    action: str | None,
+    kind: str,
+    summary: str,
+    obj: Any = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    acting_for: Any = None,
+    notify: Notice | None = None,
+    **event: Any,
+) -> CaseEvent:
+    """One step of a case, in the order every transition takes: the audit entry (`action` on `obj`, or on the
+    case itself when there is no obj; None when the caller already audited it), the case-history line, then the
+    family's notification. Extra keywords go to `event_record` (on_behalf, visible_to_family, data, ...)."""
+    if action is not None:
+        audit_log(actor=actor, action=action, obj=obj or case, before=before, after=after, acting_for=acting_for)
+    line = event_record(case=case, kind=kind, actor=actor, summary=summary, obj=obj, **event)
+    if notify is not None:
+        _notify_family(case=case, kind=notify.kind, subject=notify.subject, body=notify.body, key=notify.key)
+    return line
+
+
 def _reopen(case: Case, *, actor: Any) -> None:
     if case.status == Case.Status.CLOSED:
         Case.objects.filter(pk=case.pk).update(status=Case.Status.OPEN, closed_at=None)
         case.status, case.closed_at = Case.Status.OPEN, None
-        audit_log(actor=actor, action="case.reopen", obj=case, before={"status": "closed"}, after={"status": "open"})
-        event_record(case=case, kind=CaseEvent.Kind.STATUS, actor=actor, summary="새 상담으로 사례가 다시 열렸습니다.")
+        _case_step(
+            case,
+            actor=actor,
+            action="case.reopen",
+            before={"status": "closed"},
+            after={"status": "open"},
+            kind=CaseEvent.Kind.STATUS,
+            summary="새 상담으로 사례가 다시 열렸습니다.",
+        )
 
 
 # ---------------------------------------------------------------- cases
@@ -235,13 +278,13 @@ def case_assign(*, actor: User, case_id: int, assignee_id: int | None = None) ->
     before = case.assigned_to_id
     Case.objects.filter(pk=case.pk).update(assigned_to=assignee)
     case.assigned_to = assignee
-    audit_log(
-        actor=actor, action="case.assign", obj=case, before={"assigned_to": before}, after={"assigned_to": assignee.pk}
-    )
-    event_record(
-        case=case,
-        kind=CaseEvent.Kind.ASSIGNMENT,
+    _case_step(
+        case,
         actor=actor,
+        action="case.assign",
+        before={"assigned_to": before},
+        after={"assigned_to": assignee.pk},
+        kind=CaseEvent.Kind.ASSIGNMENT,
         summary=f"담당 상담원: {assignee.display_name}",
         visible_to_family=False,
     )
@@ -266,27 +309,21 @@ def case_close(*, actor: User, case_id: int, note: str = "") -> Case:
     Inquiry.objects.filter(pk__in=closed).update(status=Inquiry.Status.CLOSED, closed_at=at)
     Case.objects.filter(pk=case.pk).update(status=Case.Status.CLOSED, closed_at=at, close_note=note)
     case.status, case.closed_at, case.close_note = Case.Status.CLOSED, at, note
-    acting_for = acting_for_of(case, actor)
-    audit_log(
+    _case_step(
+        case,
         actor=actor,
         action="case.close",
-        obj=case,
         before={"status": "open"},
         after={"status": "closed", "inquiries_closed": closed},
-        acting_for=acting_for,
-    )
-    event_record(
-        case=case,
+        acting_for=acting_for_of(case, actor),
         kind=CaseEvent.Kind.STATUS,
-        actor=actor,
         summary="상담을 마쳤습니다." + (f" {note}" if note else ""),
-    )
-    _notify_family(
-        case=case,
-        kind="counselling.case_closed",
-        subject="[돌봄] 상담 종결",
-        body="상담을 마쳤습니다. 더 궁금한 점은 언제든 다시 문의해 주세요.",
-        key=f"counselling.case.{case.pk}.closed.{at.isoformat()}",
+        notify=Notice(
+            kind="counselling.case_closed",
+            subject="[돌봄] 상담 종결",
+            body="상담을 마쳤습니다. 더 궁금한 점은 언제든 다시 문의해 주세요.",
+            key=f"counselling.case.{case.pk}.closed.{at.isoformat()}",
+        ),
     )
     return case
 
@@ -357,29 +394,28 @@ def _callback_create(
         note=note,
     )
     acting_for = acting_for_of(case, actor)
-    audit_log(
-        actor=actor, action="callback.schedule", obj=callback, after={"due_at": due.isoformat()}, acting_for=acting_for
-    )
     local = timezone.localtime(due)
     when = (
         f"{timezone.localtime(window_start):%m월 %d일 %H:%M}~{timezone.localtime(window_end):%H:%M}"
         if window_start and window_end
         else f"{local:%m월 %d일 %H:%M}까지"
     )
-    event_record(
-        case=case,
-        kind=CaseEvent.Kind.CALLBACK,
+    _case_step(
+        case,
         actor=actor,
-        summary=f"전화 회신 예약: {when} ({Topic(topic).label})",
+        action="callback.schedule",
         obj=callback,
+        after={"due_at": due.isoformat()},
+        acting_for=acting_for,
+        kind=CaseEvent.Kind.CALLBACK,
+        summary=f"전화 회신 예약: {when} ({Topic(topic).label})",
         on_behalf=acting_for is not None,
-    )
-    _notify_family(
-        case=case,
-        kind="counselling.callback_scheduled",
-        subject="[돌봄] 전화 회신 예약",
-        body=f"돌봄코디네이터가 {when} 사이에 전화드리겠습니다.",
-        key=f"counselling.callback.{callback.pk}.scheduled",
+        notify=Notice(
+            kind="counselling.callback_scheduled",
+            subject="[돌봄] 전화 회신 예약",
+            body=f"돌봄코디네이터가 {when} 사이에 전화드리겠습니다.",
+            key=f"counselling.callback.{callback.pk}.scheduled",
+        ),
     )
     return callback
 
@@ -435,13 +471,14 @@ def inquiry_ask(
         due_at=first_reply_due(topic=topic, region=case.region, asked_at=at),
         consent_at=consent_at,
     )
-    audit_log(actor=actor, action="inquiry.create", obj=inquiry, after={"topic": topic, "case": case.pk})
-    event_record(
-        case=case,
-        kind=CaseEvent.Kind.INQUIRY,
+    _case_step(
+        case,
         actor=actor,
-        summary=f"온라인 문의 ({Topic(topic).label}): {question[:80]}",
+        action="inquiry.create",
         obj=inquiry,
+        after={"topic": topic, "case": case.pk},
+        kind=CaseEvent.Kind.INQUIRY,
+        summary=f"온라인 문의 ({Topic(topic).label}): {question[:80]}",
     )
     if reply_by == Inquiry.ReplyBy.CALLBACK:
         _callback_create(
@@ -490,12 +527,13 @@ def inquiry_assign(*, actor: User, inquiry_id: int, assignee_id: int | None = No
     require_region_access(actor, inquiry.case.region_code)
     assignee = _assignee(actor=actor, assignee_id=assignee_id, region_code=inquiry.case.region_code)
     _inquiry_move(inquiry=inquiry, to=Inquiry.Status.ASSIGNED, actor=actor, assigned_to=assignee)
-    event_record(
-        case=inquiry.case,
-        kind=CaseEvent.Kind.ASSIGNMENT,
+    _case_step(
+        inquiry.case,
         actor=actor,
-        summary=f"문의 #{inquiry.pk} 담당: {assignee.display_name}",
+        action=None,  # audited by _inquiry_move
         obj=inquiry,
+        kind=CaseEvent.Kind.ASSIGNMENT,
+        summary=f"문의 #{inquiry.pk} 담당: {assignee.display_name}",
         visible_to_family=False,
     )
     return inquiry
@@ -515,13 +553,19 @@ def inquiry_reply(*, actor: User, inquiry_id: int, body: str, close: bool = Fals
     _inquiry_move(inquiry=inquiry, to=Inquiry.Status.ANSWERED, actor=actor, **fields)
     if close:
         _inquiry_move(inquiry=inquiry, to=Inquiry.Status.CLOSED, actor=actor, closed_at=at)
-    event_record(case=inquiry.case, kind=CaseEvent.Kind.REPLY, actor=actor, summary=f"답변: {body[:100]}", obj=inquiry)
-    _notify_family(
-        case=inquiry.case,
-        kind="counselling.reply",
-        subject="[돌봄] 문의에 답변이 등록되었습니다",
-        body=f"문의 #{inquiry.pk}에 돌봄코디네이터의 답변이 등록되었습니다. 내 상담에서 확인하세요.",
-        key=f"counselling.inquiry.{inquiry.pk}.reply.{message.pk}",
+    _case_step(
+        inquiry.case,
+        actor=actor,
+        action=None,  # audited by _inquiry_move
+        obj=inquiry,
+        kind=CaseEvent.Kind.REPLY,
+        summary=f"답변: {body[:100]}",
+        notify=Notice(
+            kind="counselling.reply",
+            subject="[돌봄] 문의에 답변이 등록되었습니다",
+            body=f"문의 #{inquiry.pk}에 돌봄코디네이터의 답변이 등록되었습니다. 내 상담에서 확인하세요.",
+            key=f"counselling.inquiry.{inquiry.pk}.reply.{message.pk}",
+        ),
     )
     return message
 
@@ -543,8 +587,13 @@ def inquiry_follow_up(*, actor: User, inquiry_id: int, body: str) -> InquiryMess
         due = first_reply_due(topic=inquiry.topic, region=inquiry.case.region, asked_at=at)
         _inquiry_move(inquiry=inquiry, to=to, actor=actor, due_at=due, escalated_at=None)
     _reopen(inquiry.case, actor=actor)
-    event_record(
-        case=inquiry.case, kind=CaseEvent.Kind.MESSAGE, actor=actor, summary=f"추가 문의: {body[:100]}", obj=inquiry
+    _case_step(
+        inquiry.case,
+        actor=actor,
+        action=None,  # audited by _inquiry_move (when it moved)
+        obj=inquiry,
+        kind=CaseEvent.Kind.MESSAGE,
+        summary=f"추가 문의: {body[:100]}",
     )
     return message
 
@@ -561,8 +610,13 @@ def inquiry_close(*, actor: User, inquiry_id: int) -> Inquiry:
         acting_for=acting_for_of(inquiry.case, actor) if _is_agent(actor) else None,
         closed_at=now(),
     )
-    event_record(
-        case=inquiry.case, kind=CaseEvent.Kind.STATUS, actor=actor, summary=f"문의 #{inquiry.pk} 종결", obj=inquiry
+    _case_step(
+        inquiry.case,
+        actor=actor,
+        action=None,  # audited by _inquiry_move
+        obj=inquiry,
+        kind=CaseEvent.Kind.STATUS,
+        summary=f"문의 #{inquiry.pk} 종결",
     )
     return inquiry
 
@@ -672,20 +726,16 @@ def call_log(
         started_at=started_at,
         duration_seconds=duration_seconds,
     )
-    audit_log(
+    label = "전화 상담" if direction == CallLog.Direction.INBOUND else "상담원 발신 전화"
+    _case_step(
+        case,
         actor=actor,
         action="call.log",
         obj=call,
         after={"case": case.pk, "topic": topic, "outcome": outcome},
         acting_for=acting_for_of(case, actor),
-    )
-    label = "전화 상담" if direction == CallLog.Direction.INBOUND else "상담원 발신 전화"
-    event_record(
-        case=case,
         kind=CaseEvent.Kind.CALL,
-        actor=actor,
         summary=f"{label} ({Topic(topic).label}) — {CallLog.Outcome(outcome).label}",
-        obj=call,
     )
     if outcome == CallLog.Outcome.CALLBACK:
         _callback_create(case=case, actor=actor, topic=topic, window_start=start, window_end=end, at=at)
@@ -738,19 +788,15 @@ def callback_take(*, actor: User, callback_id: int) -> Callback:
     callback.assigned_to = actor
     if callback.case.assigned_to_id is None:
         Case.objects.filter(pk=callback.case_id).update(assigned_to=actor)
-    audit_log(
+    _case_step(
+        callback.case,
         actor=actor,
         action="callback.take",
         obj=callback,
         before={"assigned_to": before},
         after={"assigned_to": actor.pk},
-    )
-    event_record(
-        case=callback.case,
         kind=CaseEvent.Kind.ASSIGNMENT,
-        actor=actor,
         summary=f"전화 회신 담당: {actor.display_name}",
-        obj=callback,
         visible_to_family=False,
     )
     return callback
@@ -782,13 +828,28 @@ def callback_complete(
     )
     callback.status, callback.completed_at = status, at
     acting_for = acting_for_of(callback.case, actor)
-    audit_log(
+    summary: str = {
+        Callback.Status.DONE.value: "전화 회신 완료",
+        Callback.Status.NO_ANSWER.value: "전화 회신 — 연결되지 않았습니다",
+        Callback.Status.CANCELLED.value: "전화 회신 취소",
+    }[status]
+    missed = Notice(
+        kind="counselling.callback_missed",
+        subject="[돌봄] 전화를 받지 못하셨습니다",
+        body="돌봄코디네이터가 전화드렸으나 연결되지 않았습니다. 편한 시간에 다시 문의해 주세요.",
+        key=f"counselling.callback.{callback.pk}.missed",
+    )
+    _case_step(
+        callback.case,
         actor=actor,
         action=f"callback.{status}",
         obj=callback,
         before={"status": before},
         after={"status": status},
         acting_for=acting_for,
+        kind=CaseEvent.Kind.CALLBACK,
+        summary=summary,
+        notify=missed if status == Callback.Status.NO_ANSWER else None,
     )
     if status in (Callback.Status.DONE, Callback.Status.NO_ANSWER):
         call = CallLog.objects.create(
@@ -803,12 +864,6 @@ def callback_complete(
             duration_seconds=max(0, min(duration_seconds, 6 * 3600)),
         )
         audit_log(actor=actor, action="call.log", obj=call, after={"callback": callback.pk}, acting_for=acting_for)
-    summary: str = {
-        Callback.Status.DONE.value: "전화 회신 완료",
-        Callback.Status.NO_ANSWER.value: "전화 회신 — 연결되지 않았습니다",
-        Callback.Status.CANCELLED.value: "전화 회신 취소",
-    }[status]
-    event_record(case=callback.case, kind=CaseEvent.Kind.CALLBACK, actor=actor, summary=summary, obj=callback)
     if callback.inquiry_id and status == Callback.Status.DONE:
         inquiry = _inquiry_for_update(callback.inquiry_id)
         if inquiry.status in Inquiry.WAITING:
@@ -819,14 +874,6 @@ def callback_complete(
                 first_replied_at=inquiry.first_replied_at or at,
                 assigned_to=inquiry.assigned_to or actor,
             )
-    if status == Callback.Status.NO_ANSWER:
-        _notify_family(
-            case=callback.case,
-            kind="counselling.callback_missed",
-            subject="[돌봄] 전화를 받지 못하셨습니다",
-            body="돌봄코디네이터가 전화드렸으나 연결되지 않았습니다. 편한 시간에 다시 문의해 주세요.",
-            key=f"counselling.callback.{callback.pk}.missed",
-        )
     return callback
 
 
@@ -879,27 +926,22 @@ def referral_create(
         created_by=actor,
     )
     acting_for = acting_for_of(case, actor)
-    audit_log(
+    _case_step(
+        case,
         actor=actor,
         action="referral.sent",
         obj=referral,
         after={"status": "sent", "agency": agency_name, "consent_method": consent_method},
         acting_for=acting_for,
-    )
-    event_record(
-        case=case,
         kind=CaseEvent.Kind.REFERRAL,
-        actor=actor,
         summary=f"기관 연계 요청: {agency_name}",
-        obj=referral,
         on_behalf=acting_for is not None,
-    )
-    _notify_family(
-        case=case,
-        kind="counselling.referral",
-        subject="[돌봄] 기관 연계 안내",
-        body=f"동의하신 대로 {agency_name}에 연계를 요청했습니다. 진행 상황은 내 상담에서 볼 수 있습니다.",
-        key=f"counselling.referral.{referral.pk}.sent",
+        notify=Notice(
+            kind="counselling.referral",
+            subject="[돌봄] 기관 연계 안내",
+            body=f"동의하신 대로 {agency_name}에 연계를 요청했습니다. 진행 상황은 내 상담에서 볼 수 있습니다.",
+            key=f"counselling.referral.{referral.pk}.sent",
+        ),
     )
     return referral
 
@@ -925,20 +967,16 @@ def referral_transition(*, actor: User, referral_id: int, to: str, note: str = "
     before = referral.status
     Referral.objects.filter(pk=referral.pk).update(status=to, status_note=note)
     referral.status, referral.status_note = to, note
-    audit_log(
+    _case_step(
+        referral.case,
         actor=actor,
         action=f"referral.{to}",
         obj=referral,
         before={"status": before},
         after={"status": to},
         acting_for=acting_for_of(referral.case, actor),
-    )
-    event_record(
-        case=referral.case,
         kind=CaseEvent.Kind.REFERRAL,
-        actor=actor,
         summary=f"기관 연계 {Referral.Status(to).label}: {referral.agency_name}",
-        obj=referral,
     )
     return referral
 
@@ -966,18 +1004,13 @@ def case_action_record(
     if kind not in CaseEvent.Kind.values:
         raise InvalidInput("알 수 없는 기록 종류입니다.", detail={"fields": {"kind": kind}})
     _reopen(case, actor=actor)
-    acting_for = acting_for_of(case, actor)
-    audit_log(
+    return _case_step(
+        case,
         actor=actor,
         action=f"case.act.{kind}",
-        obj=case,
         after={"object_type": object_type, "object_id": str(object_id), **(data or {})},
-        acting_for=acting_for,
-    )
-    return event_record(
-        case=case,
+        acting_for=acting_for_of(case, actor),
         kind=kind,
-        actor=actor,
         summary=summary,
         object_type=object_type,
         object_id=object_id,
@@ -1023,13 +1056,14 @@ def sla_escalate(*, at: datetime | None = None) -> int:
 
 
 def _escalation_record(*, case: Case, obj: Any, label: str, assignee: User | None, at: datetime) -> None:
-    audit_log(actor=None, action="sla.escalate", obj=obj, after={"escalated_at": at.isoformat()})
-    event_record(
-        case=case,
-        kind=CaseEvent.Kind.ESCALATION,
+    _case_step(
+        case,
         actor=None,
-        summary=f"{label} 응대 기한이 지났습니다.",
+        action="sla.escalate",
         obj=obj,
+        after={"escalated_at": at.isoformat()},
+        kind=CaseEvent.Kind.ESCALATION,
+        summary=f"{label} 응대 기한이 지났습니다.",
         visible_to_family=False,
     )
     recipients = [assignee] if assignee is not None else _regional_leads(case=case)

@@ -328,25 +328,80 @@ def _valid(form: Any) -> dict[str, Any]:
     return form.cleaned_data
 
 
-@agent_page
-@require_POST
-def call_add(request: HttpRequest, case_id: int) -> HttpResponse:
-    def run() -> str:
-        data = _valid(forms.CallForm(request.POST))
-        services.call_log(
-            actor=request.user,  # type: ignore[arg-type]
-            case_id=case_id,
-            topic=data["topic"],
-            outcome=data["outcome"],
-            notes=data["notes"],
-            direction=data["direction"],
-            duration_seconds=_minutes(data["duration_minutes"]),
-            callback_window_start=data["callback_window_start"],
-            callback_window_end=data["callback_window_end"],
-        )
-        return "통화를 기록했습니다."
+#: An action posted from the case page: (request, id from the URL, the form's cleaned data) → success message.
+Action = Callable[[HttpRequest, int, dict[str, Any]], str]
 
-    return _case_action(request, case_id, run, anchor="history")
+
+def case_action(
+    form_class: type[Any] | None = None,
+    *,
+    anchor: str = "",
+    case_of: Callable[[HttpRequest, int], int] | None = None,
+) -> Callable[[Action], View]:
+    """The shape every case-page POST shares: agents only, POST only, validate the form, run the action, then
+    back to the case page with its message (or the case page with the refusal; see `_case_action`).
+
+    The URL carries one id: the case's, or with `case_of` another object's (mapped to its case, which may raise
+    NotFound → the error page). `anchor` may name `{id}`, the URL's id.
+    """
+
+    def decorate(action: Action) -> View:
+        @agent_page
+        @require_POST
+        @wraps(action)
+        def view(request: HttpRequest, **kwargs: int) -> HttpResponse:
+            (object_id,) = kwargs.values()
+            case_id = case_of(request, object_id) if case_of else object_id
+
+            def run() -> str:
+                data = _valid(form_class(request.POST)) if form_class is not None else {}
+                return action(request, object_id, data)
+
+            return _case_action(request, case_id, run, anchor=anchor.format(id=object_id))
+
+        return view
+
+    return decorate
+
+
+def _ids(request: HttpRequest, name: str) -> list[int]:
+    return [int(v) for v in request.POST.getlist(name) if v.isdigit()]
+
+
+def _inquiry_case(request: HttpRequest, inquiry_id: int) -> int:
+    return selectors.inquiry_get(actor=request.user, inquiry_id=inquiry_id).case_id  # type: ignore[arg-type]
+
+
+def _callback_case(request: HttpRequest, callback_id: int) -> int:
+    callback = Callback.objects.filter(pk=callback_id).first()
+    if callback is None:
+        raise NotFound("전화 회신을 찾을 수 없습니다.")
+    return callback.case_id
+
+
+def _referral_case(request: HttpRequest, referral_id: int) -> int:
+    from dolbom.counselling.models import Referral
+
+    referral = Referral.objects.filter(pk=referral_id).first()
+    if referral is None:
+        raise NotFound("기관 연계를 찾을 수 없습니다.")
+    return referral.case_id
+
+
+@case_action(forms.CallForm, anchor="history")
+def call_add(request: HttpRequest, case_id: int, data: dict[str, Any]) -> str:
+    services.call_log(
+        actor=request.user,  # type: ignore[arg-type]
+        case_id=case_id,
+        topic=data["topic"],
+        outcome=data["outcome"],
+        notes=data["notes"],
+        direction=data["direction"],
+        duration_seconds=_minutes(data["duration_minutes"]),
+        callback_window_start=data["callback_window_start"],
+        callback_window_end=data["callback_window_end"],
+    )
+    return "통화를 기록했습니다."
 
 
 @agent_page
@@ -393,17 +448,13 @@ def call_new(request: HttpRequest) -> HttpResponse:
     return render(request, "counsel/call_new.html", context, status=status)
 
 
-@agent_page
-@require_POST
-def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
-    def run() -> str:
-        raw = request.POST.get("assignee_id", "")
-        if not raw.isdigit():
-            raise InvalidInput("담당 상담원을 고르세요.", detail={"fields": {"assignee_id": "필수"}})
-        case = services.case_assign(actor=request.user, case_id=case_id, assignee_id=int(raw))  # type: ignore[arg-type]
-        return f"담당 상담원을 {case.assigned_to.display_name}(으)로 정했습니다."  # type: ignore[union-attr]
-
-    return _case_action(request, case_id, run)
+@case_action()
+def case_assign(request: HttpRequest, case_id: int, data: dict[str, Any]) -> str:
+    raw = request.POST.get("assignee_id", "")
+    if not raw.isdigit():
+        raise InvalidInput("담당 상담원을 고르세요.", detail={"fields": {"assignee_id": "필수"}})
+    case = services.case_assign(actor=request.user, case_id=case_id, assignee_id=int(raw))  # type: ignore[arg-type]
+    return f"담당 상담원을 {case.assigned_to.display_name}(으)로 정했습니다."  # type: ignore[union-attr]
 
 
 @agent_page
@@ -414,28 +465,16 @@ def inquiry_assign(request: HttpRequest, inquiry_id: int) -> HttpResponse:
     return redirect("counsel:case", case_id=inquiry.case_id)
 
 
-@agent_page
-@require_POST
-def inquiry_reply(request: HttpRequest, inquiry_id: int) -> HttpResponse:
-    inquiry = selectors.inquiry_get(actor=request.user, inquiry_id=inquiry_id)  # type: ignore[arg-type]
-
-    def run() -> str:
-        data = _valid(forms.ReplyForm(request.POST))
-        services.inquiry_reply(actor=request.user, inquiry_id=inquiry_id, body=data["body"], close=data["close"])  # type: ignore[arg-type]
-        return "답변을 보냈습니다. 보호자에게 알림이 갑니다."
-
-    return _case_action(request, inquiry.case_id, run, anchor=f"inquiry-{inquiry_id}")
+@case_action(forms.ReplyForm, anchor="inquiry-{id}", case_of=_inquiry_case)
+def inquiry_reply(request: HttpRequest, inquiry_id: int, data: dict[str, Any]) -> str:
+    services.inquiry_reply(actor=request.user, inquiry_id=inquiry_id, body=data["body"], close=data["close"])  # type: ignore[arg-type]
+    return "답변을 보냈습니다. 보호자에게 알림이 갑니다."
 
 
-@agent_page
-@require_POST
-def callback_schedule(request: HttpRequest, case_id: int) -> HttpResponse:
-    def run() -> str:
-        data = _valid(forms.CallbackScheduleForm(request.POST))
-        services.callback_schedule(actor=request.user, case_id=case_id, **data)  # type: ignore[arg-type]
-        return "전화 회신을 예약했습니다."
-
-    return _case_action(request, case_id, run)
+@case_action(forms.CallbackScheduleForm)
+def callback_schedule(request: HttpRequest, case_id: int, data: dict[str, Any]) -> str:
+    services.callback_schedule(actor=request.user, case_id=case_id, **data)  # type: ignore[arg-type]
+    return "전화 회신을 예약했습니다."
 
 
 @agent_page
@@ -446,134 +485,86 @@ def callback_take(request: HttpRequest, callback_id: int) -> HttpResponse:
     return redirect(reverse("counsel:case", args=[callback.case_id]) + f"#callback-{callback.pk}")
 
 
-@agent_page
-@require_POST
-def callback_complete(request: HttpRequest, callback_id: int) -> HttpResponse:
-    callback = Callback.objects.filter(pk=callback_id).first()
-    if callback is None:
-        return _error_page(request, NotFound("전화 회신을 찾을 수 없습니다."))
-
-    def run() -> str:
-        data = _valid(forms.CallbackCompleteForm(request.POST))
-        services.callback_complete(
-            actor=request.user,  # type: ignore[arg-type]
-            callback_id=callback_id,
-            status=data["status"],
-            outcome=data["outcome"],
-            notes=data["notes"],
-            duration_seconds=_minutes(data["duration_minutes"]),
-        )
-        return "전화 회신 결과를 기록했습니다."
-
-    return _case_action(request, callback.case_id, run)
+@case_action(forms.CallbackCompleteForm, case_of=_callback_case)
+def callback_complete(request: HttpRequest, callback_id: int, data: dict[str, Any]) -> str:
+    services.callback_complete(
+        actor=request.user,  # type: ignore[arg-type]
+        callback_id=callback_id,
+        status=data["status"],
+        outcome=data["outcome"],
+        notes=data["notes"],
+        duration_seconds=_minutes(data["duration_minutes"]),
+    )
+    return "전화 회신 결과를 기록했습니다."
 
 
-@agent_page
-@require_POST
-def referral_add(request: HttpRequest, case_id: int) -> HttpResponse:
-    def run() -> str:
-        data = _valid(forms.ReferralForm(request.POST))
-        referral = services.referral_create(actor=request.user, case_id=case_id, **data)  # type: ignore[arg-type]
-        return f"{referral.agency_name}에 연계를 요청했습니다."
-
-    return _case_action(request, case_id, run, anchor="referrals")
+@case_action(forms.ReferralForm, anchor="referrals")
+def referral_add(request: HttpRequest, case_id: int, data: dict[str, Any]) -> str:
+    referral = services.referral_create(actor=request.user, case_id=case_id, **data)  # type: ignore[arg-type]
+    return f"{referral.agency_name}에 연계를 요청했습니다."
 
 
-@agent_page
-@require_POST
-def referral_status(request: HttpRequest, referral_id: int) -> HttpResponse:
-    from dolbom.counselling.models import Referral
-
-    referral = Referral.objects.filter(pk=referral_id).first()
-    if referral is None:
-        return _error_page(request, NotFound("기관 연계를 찾을 수 없습니다."))
-
-    def run() -> str:
-        data = _valid(forms.ReferralStatusForm(request.POST))
-        services.referral_transition(actor=request.user, referral_id=referral_id, to=data["status"], note=data["note"])  # type: ignore[arg-type]
-        return "연계 상태를 바꿨습니다."
-
-    return _case_action(request, referral.case_id, run, anchor="referrals")
+@case_action(forms.ReferralStatusForm, anchor="referrals", case_of=_referral_case)
+def referral_status(request: HttpRequest, referral_id: int, data: dict[str, Any]) -> str:
+    services.referral_transition(actor=request.user, referral_id=referral_id, to=data["status"], note=data["note"])  # type: ignore[arg-type]
+    return "연계 상태를 바꿨습니다."
 
 
-@agent_page
-@require_POST
-def act_benefits(request: HttpRequest, case_id: int) -> HttpResponse:
-    def run() -> str:
-        data = _valid(forms.BenefitsForm(request.POST))
-        summary = acting.act_benefits_check(actor=request.user, case_id=case_id, extra=data)  # type: ignore[arg-type]
-        request.session[f"counsel-benefits-{case_id}"] = {"eligible": summary.eligible, "unknown": summary.unknown}
-        return f"지원사업을 확인했습니다: 받을 수 있는 지원 {len(summary.eligible)}건."
-
-    return _case_action(request, case_id, run, anchor="act")
+@case_action(forms.BenefitsForm, anchor="act")
+def act_benefits(request: HttpRequest, case_id: int, data: dict[str, Any]) -> str:
+    summary = acting.act_benefits_check(actor=request.user, case_id=case_id, extra=data)  # type: ignore[arg-type]
+    request.session[f"counsel-benefits-{case_id}"] = {"eligible": summary.eligible, "unknown": summary.unknown}
+    return f"지원사업을 확인했습니다: 받을 수 있는 지원 {len(summary.eligible)}건."
 
 
-@agent_page
-@require_POST
-def act_booking(request: HttpRequest, case_id: int) -> HttpResponse:
-    def run() -> str:
-        slot_ids = [int(v) for v in request.POST.getlist("slot_ids") if v.isdigit()]
-        child_ids = [int(v) for v in request.POST.getlist("child_ids") if v.isdigit()]
-        booking = acting.act_booking_create(actor=request.user, case_id=case_id, slot_ids=slot_ids, child_ids=child_ids)  # type: ignore[arg-type]
-        return f"보호자 대신 예약했습니다 ({booking.get_status_display()}, 이용료 {booking.fee:,}원)."
-
-    return _case_action(request, case_id, run, anchor="act")
-
-
-@agent_page
-@require_POST
-def act_facilities(request: HttpRequest, case_id: int) -> HttpResponse:
-    def run() -> str:
-        data = _valid(forms.FacilitySearchForm(request.POST))
-        hits = acting.act_facility_search(
-            actor=request.user,  # type: ignore[arg-type]
-            case_id=case_id,
-            child_id=data["child_id"],
-            vacancy=data["vacancy"],
-        )
-        rows = []
-        for hit in hits:
-            facility = getattr(hit, "facility", hit)
-            distance = getattr(hit, "distance_m", None)
-            rows.append({"id": facility.pk, "name": facility.name, "distance_m": distance})
-        request.session[f"counsel-facilities-{case_id}"] = rows
-        return f"시설 {len(rows)}곳을 찾았습니다."
-
-    return _case_action(request, case_id, run, anchor="act")
+@case_action(anchor="act")
+def act_booking(request: HttpRequest, case_id: int, data: dict[str, Any]) -> str:
+    booking = acting.act_booking_create(
+        actor=request.user,  # type: ignore[arg-type]
+        case_id=case_id,
+        slot_ids=_ids(request, "slot_ids"),
+        child_ids=_ids(request, "child_ids"),
+    )
+    return f"보호자 대신 예약했습니다 ({booking.get_status_display()}, 이용료 {booking.fee:,}원)."
 
 
-@agent_page
-@require_POST
-def act_home_visit(request: HttpRequest, case_id: int) -> HttpResponse:
+@case_action(forms.FacilitySearchForm, anchor="act")
+def act_facilities(request: HttpRequest, case_id: int, data: dict[str, Any]) -> str:
+    hits = acting.act_facility_search(
+        actor=request.user,  # type: ignore[arg-type]
+        case_id=case_id,
+        child_id=data["child_id"],
+        vacancy=data["vacancy"],
+    )
+    rows = []
+    for hit in hits:
+        facility = getattr(hit, "facility", hit)
+        distance = getattr(hit, "distance_m", None)
+        rows.append({"id": facility.pk, "name": facility.name, "distance_m": distance})
+    request.session[f"counsel-facilities-{case_id}"] = rows
+    return f"시설 {len(rows)}곳을 찾았습니다."
+
+
+@case_action(forms.HomeVisitForm, anchor="act")
+def act_home_visit(request: HttpRequest, case_id: int, data: dict[str, Any]) -> str:
     """Request a home visit (방문돌봄) for the family through the home-visit service."""
-
-    def run() -> str:
-        data = _valid(forms.HomeVisitForm(request.POST))
-        child_ids = [int(v) for v in request.POST.getlist("child_ids") if v.isdigit()]
-        visit = acting.act_home_visit_request(
-            actor=request.user,  # type: ignore[arg-type]
-            case_id=case_id,
-            child_ids=child_ids,
-            starts_at=data["starts_at"],
-            ends_at=data["starts_at"] + timedelta(hours=data["hours"]),
-            service=data["service"],
-            needs=data["needs"],
-            note=data["note"],
-        )
-        return f"보호자 대신 방문돌봄을 신청했습니다 ({visit.get_status_display()})."
-
-    return _case_action(request, case_id, run, anchor="act")
+    visit = acting.act_home_visit_request(
+        actor=request.user,  # type: ignore[arg-type]
+        case_id=case_id,
+        child_ids=_ids(request, "child_ids"),
+        starts_at=data["starts_at"],
+        ends_at=data["starts_at"] + timedelta(hours=data["hours"]),
+        service=data["service"],
+        needs=data["needs"],
+        note=data["note"],
+    )
+    return f"보호자 대신 방문돌봄을 신청했습니다 ({visit.get_status_display()})."
 
 
-@agent_page
-@require_POST
-def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
-    def run() -> str:
-        data = _valid(forms.CloseForm(request.POST))
-        services.case_close(actor=request.user, case_id=case_id, note=data["note"])  # type: ignore[arg-type]
-        return "사례를 종결했습니다."
-
-    return _case_action(request, case_id, run)
+@case_action(forms.CloseForm)
+def case_close(request: HttpRequest, case_id: int, data: dict[str, Any]) -> str:
+    services.case_close(actor=request.user, case_id=case_id, note=data["note"])  # type: ignore[arg-type]
+    return "사례를 종결했습니다."
 
 
 @agent_page
