@@ -5,11 +5,23 @@ officials in their 시군구, province officials in their 시도. Administrators
 only on what they own.
 """
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from .errors import AuthenticationRequired, PermissionDenied
 
 ADMIN = "admin"
+
+#: What a page says to a signed-in user of another role (403), by the role the page is for.
+PAGE_REFUSALS = {
+    "citizen": "보호자 계정에서만 쓸 수 있는 페이지입니다.",
+    "provider": "시설 담당자만 볼 수 있는 페이지입니다.",
+    "caregiver": "돌보미 계정에서만 쓸 수 있는 페이지입니다.",
+    "coordinator": "돌봄코디네이터만 볼 수 있는 페이지입니다.",
+    "city_official": "시·군·구, 시·도 담당자만 볼 수 있는 페이지입니다.",
+    "province_official": "시·군·구, 시·도 담당자만 볼 수 있는 페이지입니다.",
+}
 
 
 def require_login(user: Any) -> None:
@@ -72,3 +84,44 @@ def require_owner(user: Any, owner_id: int | None) -> None:
     require_login(user)
     if owner_id != user.pk:
         raise PermissionDenied()
+
+
+def role_allowed(user: Any, *roles: str, admin: bool = True) -> bool:
+    """`require_role` as a test: signed in and of one of `roles` (administrators too, unless admin=False)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if admin and (user.role == ADMIN or user.is_superuser):
+        return True
+    return user.role in roles
+
+
+def page_requires_role(*roles: str, admin: bool = True, message: str | None = None) -> Callable[[Any], Any]:
+    """The pages' counterpart of `require_role`, as a view decorator.
+
+    Anonymous visitors go to the login page (and come back after signing in); a signed-in user of another
+    role gets the 403 error page with a Korean sentence (`message`, or the one for the page's first role).
+    Administrators pass as they do in `require_role`, unless admin=False: pages built on the role's own
+    records (a citizen's household, a provider's facility), which an administrator does not have.
+    Scope (which facility, which region, whose record) is still the view's and the service's to check.
+    """
+    if not roles:
+        raise ValueError("page_requires_role needs at least one role")
+    refusal = message or PAGE_REFUSALS.get(roles[0], PermissionDenied.default_message)
+
+    def decorate(view: Any) -> Any:
+        @wraps(view)
+        def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+            user = getattr(request, "user", None)
+            if user is None or not getattr(user, "is_authenticated", False):
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            if not role_allowed(user, *roles, admin=admin):
+                from django.shortcuts import render
+
+                return render(request, "error.html", {"status": 403, "message": refusal}, status=403)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -7,15 +7,15 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dolbom.accounts.models import User
+from dolbom.accounts.models import Role, User
 from dolbom.core.errors import ApplicationError, InvalidInput, NotFound
+from dolbom.core.permissions import page_requires_role
 from dolbom.counselling import acting, selectors, services
 from dolbom.counselling.knowledge import article_search
 from dolbom.counselling.models import Callback, Case, Inquiry, Topic
@@ -56,17 +56,13 @@ def _form_error(form: Any) -> InvalidInput:
 # ---------------------------------------------------------------- citizens
 
 
-def _require_citizen(request: HttpRequest) -> None:
-    from dolbom.core.errors import PermissionDenied
-
-    if not request.user.is_citizen:  # type: ignore[union-attr]
-        raise PermissionDenied("보호자 계정에서만 쓸 수 있는 페이지입니다.")
+#: The family's own pages: citizens only (administrators have no household of their own).
+citizen_page = page_requires_role(Role.CITIZEN, admin=False)
 
 
-@login_required
+@citizen_page
 @page
 def my_inquiries(request: HttpRequest) -> HttpResponse:
-    _require_citizen(request)
     user: User = request.user  # type: ignore[assignment]
     form = forms.CitizenAskForm(request.POST if request.method == "POST" else None)
     if Household.objects.filter(guardian=user, home_region__isnull=False).exists():
@@ -110,10 +106,9 @@ def my_inquiries(request: HttpRequest) -> HttpResponse:
     return render(request, "counsel/my_inquiries.html", context, status=status)
 
 
-@login_required
+@citizen_page
 @page
 def my_inquiry(request: HttpRequest, inquiry_id: int) -> HttpResponse:
-    _require_citizen(request)
     inquiry = selectors.inquiry_get(actor=request.user, inquiry_id=inquiry_id)  # type: ignore[arg-type]
     form = forms.MessageForm(request.POST if request.method == "POST" else None)
     status = 200
@@ -132,11 +127,10 @@ def my_inquiry(request: HttpRequest, inquiry_id: int) -> HttpResponse:
     return render(request, "counsel/my_inquiry.html", {"inquiry": inquiry, "form": form, "timer": timer}, status=status)
 
 
-@login_required
+@citizen_page
 @page
 @require_POST
 def my_inquiry_close(request: HttpRequest, inquiry_id: int) -> HttpResponse:
-    _require_citizen(request)
     services.inquiry_close(actor=request.user, inquiry_id=inquiry_id)  # type: ignore[arg-type]
     messages.success(request, "문의를 종결했습니다.")
     return redirect("counsel:my_inquiry", inquiry_id=inquiry_id)
@@ -187,14 +181,8 @@ def faq(request: HttpRequest) -> HttpResponse:
 
 
 def agent_page(view: View) -> View:
-    @login_required
-    @page
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        services.require_agent(request.user)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+    """Agents (and administrators) only; application errors inside become the error page."""
+    return page_requires_role(*services.AGENT_ROLES)(page(view))  # type: ignore[no-any-return]
 
 
 @agent_page

@@ -9,10 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dolbom.accounts.models import Role
 from dolbom.booking import clock, selectors, services
 from dolbom.booking.ics import booking_ics
 from dolbom.booking.models import FacilityService, Hold
 from dolbom.core.errors import ApplicationError, CapacityExhausted, NotFound
+from dolbom.core.permissions import page_requires_role
 from dolbom.households.ages import age_in_months
 from dolbom.households.models import Household
 from dolbom.households.selectors import children_of
@@ -22,10 +24,8 @@ def _refuse(request: HttpRequest, message: str, status: int = 403) -> HttpRespon
     return render(request, "error.html", {"status": status, "message": message}, status=status)
 
 
-def _not_citizen(request: HttpRequest) -> HttpResponse | None:
-    if not getattr(request.user, "is_citizen", False):
-        return _refuse(request, "보호자 계정에서만 쓸 수 있는 페이지입니다.")
-    return None
+#: Booking for one's own household: citizens only (administrators have none; coordinators book from the case).
+citizen_page = page_requires_role(Role.CITIZEN, admin=False)
 
 
 def _int_list(values: list[str]) -> list[int]:
@@ -86,11 +86,9 @@ def _children_rows(request: HttpRequest, on: date) -> list[dict]:
     ]
 
 
-@login_required
+@citizen_page
 def care_book(request: HttpRequest, fs_id: int) -> HttpResponse:
     """One facility, one service, one day: pick hours and children, then hold the places."""
-    if (refused := _not_citizen(request)) is not None:
-        return refused
     fs = FacilityService.objects.select_related("facility", "service").filter(pk=fs_id).first()
     if fs is None or fs not in selectors.facility_services_for(service=fs.service, facility_id=fs.facility_id):
         return _refuse(request, "지금은 이 시설에서 예약할 수 없습니다.", 404)
@@ -136,10 +134,8 @@ def care_book(request: HttpRequest, fs_id: int) -> HttpResponse:
     return render(request, "booking/book.html", context, status=status)
 
 
-@login_required
+@citizen_page
 def care_hold(request: HttpRequest, hold_id: int) -> HttpResponse:
-    if (refused := _not_citizen(request)) is not None:
-        return refused
     hold = (
         Hold.objects.select_related("facility_service__service", "facility_service__facility")
         .filter(pk=hold_id, household__guardian_id=request.user.pk)
@@ -184,10 +180,8 @@ def care_hold(request: HttpRequest, hold_id: int) -> HttpResponse:
     return render(request, "booking/hold.html", context)
 
 
-@login_required
+@citizen_page
 def care_my(request: HttpRequest) -> HttpResponse:
-    if (refused := _not_citizen(request)) is not None:
-        return refused
     now = clock.now()
     bookings = list(selectors.bookings_of(user=request.user))  # type: ignore[arg-type]
     waitlist = selectors.waitlist_of(user=request.user)  # type: ignore[arg-type]
@@ -199,10 +193,8 @@ def care_my(request: HttpRequest) -> HttpResponse:
     return render(request, "booking/my.html", context)
 
 
-@login_required
+@citizen_page
 def care_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
-    if (refused := _not_citizen(request)) is not None:
-        return refused
     try:
         booking = selectors.booking_get(actor=request.user, booking_id=booking_id)  # type: ignore[arg-type]
     except NotFound:
@@ -231,11 +223,9 @@ def care_calendar(request: HttpRequest, booking_id: int) -> HttpResponse:
     return response
 
 
-@login_required
+@citizen_page
 @require_POST
 def care_waitlist_action(request: HttpRequest, entry_id: int, action: str) -> HttpResponse:
-    if (refused := _not_citizen(request)) is not None:
-        return refused
     if action not in ("accept", "leave"):
         return _refuse(request, "요청한 페이지를 찾을 수 없습니다.", 404)
     try:

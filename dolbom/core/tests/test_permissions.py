@@ -27,3 +27,76 @@ def test_roles_are_checked(citizen, coordinator_suwon):
     with pytest.raises(PermissionDenied):
         require_role(citizen, "coordinator")
     require_role(coordinator_suwon, "coordinator")
+
+
+# ---------------------------------------------------------------- page_requires_role
+
+
+def _page_request(user, path="/somewhere/?x=1"):
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.signed_cookies import SessionStore
+    from django.test import RequestFactory
+
+    request = RequestFactory().get(path)
+    request.user = user or AnonymousUser()
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    return request
+
+
+def _page(*roles, **options):
+    from django.http import HttpResponse
+
+    from dolbom.core.permissions import page_requires_role
+
+    @page_requires_role(*roles, **options)
+    def view(request, pk):
+        return HttpResponse(f"ok {pk}")
+
+    return view
+
+
+@pytest.mark.django_db
+def test_page_sends_anonymous_visitors_to_login_and_back():
+    from django.urls import reverse
+
+    response = _page("coordinator")(_page_request(None), pk=1)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal:login") + "?")
+    assert "next=/somewhere/%3Fx%3D1" in response["Location"]
+
+
+def test_page_refuses_another_role_with_the_403_page(citizen, coordinator_suwon, provider_x):
+    view = _page("coordinator")
+    refused = view(_page_request(citizen), pk=1)
+    assert refused.status_code == 403
+    assert "돌봄코디네이터만 볼 수 있는 페이지입니다." in refused.content.decode()
+    assert b"ok 1" not in refused.content
+    assert view(_page_request(provider_x), pk=1).status_code == 403
+    allowed = view(_page_request(coordinator_suwon), pk=7)
+    assert allowed.status_code == 200 and allowed.content == b"ok 7"
+
+
+def test_page_lets_administrators_in_unless_the_page_needs_the_role_itself(citizen):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(role="admin")
+    assert _page("coordinator")(_page_request(admin), pk=1).status_code == 200
+    own_records = _page("citizen", admin=False)
+    refused = own_records(_page_request(admin), pk=1)
+    assert refused.status_code == 403
+    assert "보호자 계정에서만 쓸 수 있는 페이지입니다." in refused.content.decode()
+    assert own_records(_page_request(citizen), pk=1).status_code == 200
+
+
+def test_page_refusal_message_can_be_given(citizen):
+    refused = _page("provider", "coordinator", message="직원만 볼 수 있습니다.")(_page_request(citizen), pk=1)
+    assert refused.status_code == 403 and "직원만 볼 수 있습니다." in refused.content.decode()
+
+
+def test_page_needs_a_role():
+    from dolbom.core.permissions import page_requires_role
+
+    with pytest.raises(ValueError):
+        page_requires_role()
