@@ -94,7 +94,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
-    from django.db import DatabaseError, DataError
+    from django.db import DatabaseError, DataError, InterfaceError
 
     if isinstance(exc, OverflowError | DataError):
         # A value the database cannot hold (an id past 64 bits, a NUL byte in text on PostgreSQL) is bad input,
@@ -102,11 +102,13 @@ def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         return _error(
             request, 422, "invalid_input", "입력값이 허용 범위를 벗어났습니다.", {"reason": type(exc).__name__}
         )
-    if isinstance(exc, DatabaseError):
+    if isinstance(exc, DatabaseError | InterfaceError):  # InterfaceError: the connection was already closed
         logger.exception("database unavailable")
-        return _error(
+        response = _error(
             request, 503, "service_unavailable", "일시적으로 서비스를 이용할 수 없습니다. 잠시 후 다시 시도해 주세요."
         )
+        response["Retry-After"] = "5"
+        return response
     logger.exception("unhandled API error")
     return _error(request, 500, "server_error", "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.")
 

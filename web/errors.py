@@ -25,4 +25,10 @@ def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    import sys
+
+    from dolbom.core.middleware import database_unavailable, database_unavailable_response
+
+    if database_unavailable(sys.exc_info()[1]):  # the database went away: a retryable 503, not a 500
+        return database_unavailable_response(request)
     return _respond(request, 500, "server_error", "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.")

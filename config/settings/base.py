@@ -40,6 +40,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "dolbom.core.middleware.DatabaseUnavailableMiddleware",
     "dolbom.core.middleware.ApiErrorShapeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -51,6 +52,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "dolbom.core.middleware.RequestContextMiddleware",
     "dolbom.core.middleware.ContentSecurityPolicyMiddleware",
+    "dolbom.core.middleware.PublicFormRateLimitMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -78,6 +80,8 @@ TEMPLATES = [
 def database_config(url: str) -> dict:
     """SQLite gets WAL and IMMEDIATE transactions so writers queue instead of failing mid-transaction."""
     config: dict = dict(dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0)))
+    # A persistent connection that died (database restart, failover) is replaced at the next request.
+    config["CONN_HEALTH_CHECKS"] = True
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
@@ -200,6 +204,14 @@ RATE_LIMITS: dict[str, tuple[int, int]] = {
     "benefits_check": (env_int("RATE_LIMIT_BENEFITS_CHECK", 120), 60),
     "inquiry_create": (env_int("RATE_LIMIT_INQUIRY_CREATE", 20), 3600),
     "auth_token": (env_int("RATE_LIMIT_AUTH_TOKEN", 30), 60),
+    "signup": (env_int("RATE_LIMIT_SIGNUP", 20), 3600),
+    "password_reset": (env_int("RATE_LIMIT_PASSWORD_RESET", 10), 3600),
+}
+# Anonymous form POSTs counted by dolbom.core.middleware.PublicFormRateLimitMiddleware: URL name → scope.
+RATE_LIMITED_PAGES: dict[str, str] = {
+    "counsel:ask": "inquiry_create",
+    "portal:signup": "signup",
+    "portal:password_reset": "password_reset",
 }
 # How many proxies of our own append to X-Forwarded-For in front of the app (0: use REMOTE_ADDR).
 RATE_LIMIT_TRUSTED_PROXIES = env_int("RATE_LIMIT_TRUSTED_PROXIES", 0)

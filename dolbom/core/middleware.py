@@ -1,5 +1,6 @@
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -98,3 +99,107 @@ class ApiErrorShapeMiddleware:
             if response.has_header(header):
                 shaped[header] = response[header]
         return shaped
+
+
+#: The message a client sees while the database is unreachable (the same words as the API's 503).
+UNAVAILABLE_MESSAGE = "일시적으로 서비스를 이용할 수 없습니다. 잠시 후 다시 시도해 주세요."
+UNAVAILABLE_RETRY_AFTER = 5
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """True for a lost or refused database connection (a restart, a failover, a killed backend).
+
+    OperationalError and InterfaceError mean the connection, not the statement, failed: nothing was written
+    by this request, and the connection is replaced at the next request (CONN_HEALTH_CHECKS, and Django
+    closes a connection that raised them). Data and integrity errors are not outages and are not caught here.
+    """
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def database_unavailable_response(request: HttpRequest) -> HttpResponse:
+    """503 in the one error shape for the API, a Korean page otherwise; built without touching the database."""
+    from django.http import JsonResponse
+    from django.template.loader import render_to_string
+
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"code": "service_unavailable", "message": UNAVAILABLE_MESSAGE, "detail": {}}, status=503
+        )
+    else:
+        # Rendered without the request: context processors would load the session and the user from the
+        # database that is down.
+        html = render_to_string("core/unavailable.html", {"message": UNAVAILABLE_MESSAGE})
+        response = HttpResponse(html, status=503, content_type="text/html; charset=utf-8")
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that went away mid-request is a 503 the client can retry, never a 500 or a stack trace.
+
+    `process_exception` answers for views (django-ninja answers the API's own views the same way in
+    config/api.py). An error raised by an inner middleware (loading the session, saving it on the way out)
+    has already become Django's 500 by the time it reaches here, so that path is answered by the 500 handler
+    (web/errors.py), which asks `database_unavailable(sys.exc_info()[1])`. Place this middleware outermost
+    but after the security headers, so it also catches what escapes a failing 500 handler.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self.get_response(request)
+        except Exception as exc:
+            if database_unavailable(exc):
+                return database_unavailable_response(request)
+            raise
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if database_unavailable(exception):
+            import logging
+
+            logging.getLogger(__name__).warning("database unavailable: %s", exception)
+            return database_unavailable_response(request)
+        return None
+
+
+class PublicFormRateLimitMiddleware:
+    """Anonymous POSTs to the public forms (settings.RATE_LIMITED_PAGES: URL name → scope) are rate-limited.
+
+    The same fixed-window counters as the API (dolbom.core.ratelimit), so asking through /ask/ and through
+    POST /api/v1/counselling/inquiries share one allowance per address. Runs after the CSRF check, so a
+    forged or stale form is refused without being counted. Over the limit: the error page with 429 and
+    Retry-After; nothing is written.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        if request.method != "POST" or request.resolver_match is None:
+            return None
+        scope = getattr(settings, "RATE_LIMITED_PAGES", {}).get(request.resolver_match.view_name)
+        if scope is None:
+            return None
+        from django.shortcuts import render
+
+        from .errors import RateLimited
+        from .ratelimit import rate_limit_anonymous
+
+        try:
+            rate_limit_anonymous(request, scope=scope)
+        except RateLimited as exc:
+            response = render(request, "error.html", {"status": exc.status, "message": exc.message}, status=429)
+            response["Retry-After"] = str(exc.detail.get("retry_after", 60))
+            return response
+        return None
