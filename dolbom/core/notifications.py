@@ -3,17 +3,25 @@
 `notification_enqueue` writes a row inside the caller's transaction; after commit a task delivers it.
 Delivery is idempotent: a row already SENT is never sent again, and a row is claimed (PENDING → SENDING)
 before the gateway is called, so two workers cannot both send it. A worker that dies after claiming
-leaves the row SENDING; `notifications_retry_stale` hands such rows back after a timeout.
+leaves the row SENDING; `notifications_retry_stale` hands such rows back after a timeout, and also sends
+rows still PENDING whose delivery task was lost (the process died between commit and queueing it).
+
+A worker that dies after the provider accepted the message but before the row was marked SENT cannot be
+told apart from one that died before sending, so the retry sends again: delivery to the provider is at
+least once. What makes it once for the recipient is the idempotency key, passed unchanged on every attempt:
+SMS/알림톡 gateways take it as the client message id and drop a repeat, and e-mail carries it as a stable
+Message-ID so a repeat is the same message to the mail system.
 """
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -22,6 +30,8 @@ from .models import Notification
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 STALE_AFTER = timedelta(minutes=10)
+#: A PENDING row older than this was never picked up: its delivery task was lost.
+LOST_AFTER = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,20 @@ def _claim(notification_id: int) -> Notification | None:
         return Notification.objects.get(pk=notification_id)
 
 
+def _send_email(notification: Notification) -> None:
+    from django.core.mail import EmailMessage
+
+    digest = hashlib.sha256(notification.idempotency_key.encode("utf-8")).hexdigest()[:32]
+    domain = (settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "dolbom.local")[:100]
+    EmailMessage(
+        notification.subject,
+        notification.body,
+        None,
+        [notification.to_address],
+        headers={"Message-ID": f"<{digest}@{domain}>"},
+    ).send()
+
+
 def notification_deliver(*, notification_id: int) -> bool:
     """Send one outbox row. Returns True when it is (or already was) sent."""
     notification = _claim(notification_id)
@@ -121,7 +145,7 @@ def notification_deliver(*, notification_id: int) -> bool:
     )
     try:
         if notification.channel == Notification.Channel.EMAIL:
-            send_mail(notification.subject, notification.body, None, [notification.to_address])
+            _send_email(notification)
         else:
             _gateway().send(message)
     except Exception as exc:  # any provider failure: record it and retry later
@@ -140,11 +164,11 @@ def notifications_retry_stale(*, now: Any = None) -> int:
     """Deliver rows that failed or whose worker died mid-delivery. Returns how many were retried."""
     now = now or timezone.now()
     stale = Notification.objects.filter(status=Notification.Status.SENDING, updated_at__lt=now - STALE_AFTER)
-    stale.update(status=Notification.Status.FAILED)
+    # A died attempt counts as an attempt, so a message that kills its worker every time stops being retried.
+    stale.update(status=Notification.Status.FAILED, attempts=F("attempts") + 1, last_error="worker died mid-delivery")
     retried = 0
-    for pk in Notification.objects.filter(status=Notification.Status.FAILED, attempts__lt=MAX_ATTEMPTS).values_list(
-        "pk", flat=True
-    ):
+    due = Q(status=Notification.Status.FAILED) | Q(status=Notification.Status.PENDING, created_at__lt=now - LOST_AFTER)
+    for pk in Notification.objects.filter(due, attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True):
         notification_deliver(notification_id=pk)
         retried += 1
     return retried
