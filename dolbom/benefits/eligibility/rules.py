@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from .dates import add_months, months_between
+from .idolbom import idolbom_fee_share, idolbom_tier_for_income
 from .model import (
     CAPITAL_AREA_SIDO,
     ELIGIBLE,
@@ -471,16 +472,25 @@ class ChildCareService(Rule):
                     f"전액 본인부담(마형, 시간당 {won(rate)})으로는 이용할 수 있습니다.",
                 ],
             )
+        tier, bounds_ok = idolbom_tier_for_income(
+            on=hh.as_of, income_pct_of_median=hh.income_pct_of_median, parameters=self.params
+        )
+        hour = idolbom_fee_share(on=hh.as_of, income_tier=tier, hours=1, parameters=self.params)
+        reasons = [
+            f"대상 연령 자녀가 있고 소득이 기준중위소득 {hh.income_pct_of_median:g}%로 기준({limit}% 이하) 안입니다."
+        ]
+        if ctx.explain:
+            year = idolbom_fee_share(on=hh.as_of, income_tier=tier, hours=cap, parameters=self.params)
+            share_pct = round((hour.share_rate or 0) * 100)
+            reasons += [
+                f"소득유형 {tier}(추정): 시간당 이용요금 {won(rate)} 중 "
+                f"정부지원 {share_pct}% {won(hour.government_share)}, "
+                f"본인부담 {won(hour.family_share)}(유형·비율은 소득 판정 후 확정, 확인 필요).",
+                f"정부지원은 연간 {cap:,}시간까지로 한 해 최대 {won(year.government_share)}입니다. "
+                f"야간(22~06시)·휴일은 {ctx.peek('night_holiday_surcharge_pct')}% 할증되며 지원 비율은 같습니다.",
+            ]
         return self.answer(
-            ELIGIBLE,
-            Amount(value=rate, per="hour"),
-            [
-                f"대상 연령 자녀가 있고 소득이 기준중위소득 {hh.income_pct_of_median:g}%로 "
-                f"기준({limit}% 이하) 안입니다.",
-                f"이용요금 시간당 {won(rate)} 중 일부를 소득 구간(가~라형)에 따라 정부가 지원합니다(비율 확인 필요). "
-                f"연간 {cap}시간까지, 야간(22~06시)·휴일은 50% 할증.",
-            ],
-            verified=False,
+            ELIGIBLE, Amount(value=hour.government_share, per="hour"), reasons, verified=bounds_ok and hour.verified
         )
 
 

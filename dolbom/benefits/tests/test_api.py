@@ -65,7 +65,12 @@ def test_done_when_suwon_six_month_old_expecting_twins(api_client, regions, cata
     assert rows["first_meeting_voucher"]["verify_notice"] == "금액·기준은 담당 기관에 확인하세요"
     # with an income band, 아이돌봄 is decided
     rows = by_key(post(api_client, {**DONE_WHEN, "income_pct_of_median": 140}))
-    assert rows["child_care_service"]["status"] == "eligible"
+    care = rows["child_care_service"]
+    assert care["status"] == "eligible"
+    # 140% → 다형: the government pays 20% of 12,790원 an hour (tier percentages to verify)
+    assert care["amount"] == {"value": 2558, "unit": "KRW", "per": "hour", "up_to": False}
+    assert care["verified"] is False and care["verify_notice"]
+    assert any("1,080시간" in r and "2,762,640원" in r for r in care["reasons"])
 
 
 def test_a_region_name_is_resolved(api_client, regions, catalogue):

@@ -58,7 +58,9 @@ def test_check_page_done_when(client, regions, catalogue):
     assert "판단하려면 추가로 입력하세요" in text and "소득 구간" in text
     assert "앞으로 바뀌는 일정" in text
     with_income = client.post("/benefits/check/", _form(income_band="150")).content.decode()
-    assert "시간당 12,790원" in with_income
+    # 150% of the median → 다형: the government's share of the hourly rate, and the year's maximum
+    assert "다형" in with_income and "12,790원" in with_income
+    assert "시간당 2,558원" in with_income
 
 
 def test_check_page_names_the_bad_field(client, regions, catalogue):

@@ -80,8 +80,13 @@ def test_with_an_income_band_child_care_service_is_decided():
         sido_code="41",
     )
     answers = {r.spec.key: r.answer for r in ENGINE.check(hh)}
-    assert answers["child_care_service"].status == "eligible"
-    assert answers["child_care_service"].amount.value == 12_790
+    answer = answers["child_care_service"]
+    assert answer.status == "eligible"
+    # 140% of the median: 다형 (over 120%, at most 150%); the amount is the government's share of 12,790원 an hour
+    assert answer.amount.per == "hour"
+    assert 0 < answer.amount.value < 12_790
+    assert any("다형" in r for r in answer.reasons)
+    assert answer.verified is False  # tier percentages are to be verified
 
 
 @pytest.mark.parametrize(
