@@ -40,7 +40,7 @@ from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, linp
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from .geo import GridIndex
-from .problem import Problem, build_problem, components
+from .problem import Problem, build_problem, components, longest_trip_minutes
 from .types import Assignment, BatchResult, Caregiver, MatchingPolicy, Request
 
 
@@ -138,12 +138,14 @@ def _solve_component(
         if alt is None:
             return _better(problem, sol, solve_heuristic(problem, edges)), "milp-timeout+heuristic", False, n_req
         return _better(problem, sol, alt[0]), "milp-timeout+lp-round", False, alt[1]
-    heur = solve_heuristic(problem, edges)
     alt = solve_lp_round(problem, edges)
     if alt is None:
-        return heur, "heuristic", False, n_req
+        return solve_heuristic(problem, edges), "heuristic", False, n_req
     sol, bound = alt
-    best = _better(problem, sol, heur)
+    if len(sol) >= bound:
+        # the LP bound is reached: no other method can fill more, so the heuristic is not worth its time
+        return sol, "lp-round", False, bound
+    best = _better(problem, sol, solve_heuristic(problem, edges))
     # even when the fills reach the bound, the cost is not proven minimal
     return best, "lp-round" if best is sol else "heuristic", False, bound
 
@@ -203,49 +205,77 @@ def _solve_slots(problem: Problem, edges: np.ndarray, slot: np.ndarray) -> list[
     return [by_rc[(int(r), int(c))] for r, c in zip(row_ind, col_ind, strict=True) if c < n_col]
 
 
-def _caregiver_constraints(problem: Problem, edges: np.ndarray) -> list[np.ndarray]:
+def _caregiver_constraints(problem: Problem, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sets of edge positions (into `edges`) of which at most one may be chosen: per caregiver, each maximal
-    set of requests overlapping in time, and each pair that leaves too little time to travel."""
-    rows: list[np.ndarray] = []
-    order = np.lexsort((problem.start[problem.edge_r[edges]], problem.edge_c[edges]))
-    ec = problem.edge_c[edges][order]
-    for grp in np.split(order, np.flatnonzero(np.diff(ec)) + 1):
-        if grp.size < 2:
-            continue
-        reqs = problem.edge_r[edges[grp]]
-        s, e = problem.start[reqs], problem.end[reqs]
-        # maximal cliques of an interval graph: at each start, the active set is a clique; keep those followed
-        # by an end before the next start (otherwise a later active set contains it)
-        pos = np.argsort(s, kind="stable")
-        cliques: list[frozenset[int]] = []
-        for a_i, a in enumerate(pos):
-            t = s[a]
-            active = frozenset(int(x) for x in np.flatnonzero((s <= t) & (e > t)))
-            nxt = s[pos[a_i + 1]] if a_i + 1 < pos.size else np.inf
-            if len(active) >= 2 and (e[list(active)].min() <= nxt or nxt == np.inf):
-                if not cliques or cliques[-1] != active:
-                    cliques.append(active)
-        # the cliques cover every pair overlapping in time; pairs that merely leave too little time to
-        # travel get a row each
-        rows.extend(grp[sorted(cl)] for cl in cliques)
-        rows.extend(grp[[a, b]] for a, b in problem.conflict_pairs(reqs, travel_only=True))
-    return rows
+    set of requests overlapping in time, and each pair that leaves too little time to travel. Returned flat:
+    (the positions of every set one after another, the size of each set). Plain lists per caregiver (a few
+    dozen requests each) and one array computation for every pair's travel time."""
+    er = problem.edge_r[edges]
+    order = np.lexsort((problem.start[er], problem.edge_c[edges]))
+    bounds = [*(np.flatnonzero(np.diff(problem.edge_c[edges][order])) + 1).tolist(), order.size]
+    starts = problem.start[er[order]].tolist()
+    ends = problem.end[er[order]].tolist()
+    req_of = er[order].tolist()
+    longest = longest_trip_minutes(problem.policy)
+    cliques: list[list[int]] = []  # positions into `order`
+    pairs: list[tuple[int, int]] = []
+    owner: list[int] = []  # per clique or pair: its caregiver's group number, to keep rows grouped
+    lo = 0
+    for g, hi in enumerate(bounds):
+        k = hi - lo
+        if k >= 2:
+            s, e = starts[lo:hi], ends[lo:hi]
+            # maximal cliques of an interval graph: at each start, the active set is a clique; keep those
+            # followed by an end before the next start (otherwise a later active set contains it)
+            last: list[int] | None = None
+            for a in range(k):
+                t = s[a]
+                nxt = s[a + 1] if a + 1 < k else math.inf
+                if nxt == t:
+                    continue  # the last of equal starts sees the whole active set
+                active = [x for x in range(a + 1) if e[x] > t]
+                if len(active) >= 2 and min(e[x] for x in active) <= nxt and active != last:
+                    cliques.append([lo + x for x in active])
+                    owner.append(g)
+                    last = active
+            # pairs that do not overlap but may be too close to travel between (checked below, at once)
+            for a in range(k):
+                ea = e[a]
+                for b in range(a + 1, k):
+                    if s[b] >= ea + longest:
+                        break
+                    if s[b] >= ea:
+                        pairs.append((lo + a, lo + b))
+                        owner.append(~g)
+        lo = hi
+    bad = problem.travel_conflicts([req_of[a] for a, _ in pairs], [req_of[b] for _, b in pairs])
+    # rows in a fixed order: per caregiver, its cliques, then its travel pairs; as one flat list of positions
+    # (into `order`) and the row sizes, since a province-sized day has hundreds of thousands of rows
+    by_group: dict[int, list[list[int]]] = {}
+    ci = pi = 0
+    for o in owner:
+        if o >= 0:
+            by_group.setdefault(o, []).append(cliques[ci])
+            ci += 1
+        else:
+            if bad[pi]:
+                by_group.setdefault(~o, []).append(list(pairs[pi]))
+            pi += 1
+    rows = [row for g in sorted(by_group) for row in by_group[g]]
+    flat = np.fromiter((x for row in rows for x in row), dtype=np.int64, count=sum(len(r) for r in rows))
+    return order[flat] if flat.size else flat, np.asarray([len(r) for r in rows], dtype=np.int64)
 
 
 def _constraint_matrix(problem: Problem, edges: np.ndarray) -> sparse.csr_matrix:
     """Rows: one per request (at most one caregiver), then the caregiver conflict sets; every row <= 1."""
     n = edges.size
     r_local, r_idx = np.unique(problem.edge_r[edges], return_inverse=True)
-    groups = _caregiver_constraints(problem, edges)
-    row_ids = [r_idx]
-    col_ids = [np.arange(n)]
+    flat, sizes = _caregiver_constraints(problem, edges)
     base = r_local.size
-    for g_i, g in enumerate(groups):
-        row_ids.append(np.full(g.size, base + g_i))
-        col_ids.append(g)
-    n_rows = base + len(groups)
-    data = np.ones(sum(x.size for x in col_ids))
-    return sparse.csr_matrix((data, (np.concatenate(row_ids), np.concatenate(col_ids))), shape=(n_rows, n))
+    rows = np.concatenate([r_idx, base + np.repeat(np.arange(sizes.size), sizes)])
+    cols = np.concatenate([np.arange(n), flat])
+    n_rows = base + sizes.size
+    return sparse.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(n_rows, n))
 
 
 def _objective(problem: Problem, edges: np.ndarray) -> tuple[np.ndarray, float]:

@@ -110,6 +110,21 @@ def check(
     if not any(iv.covers(need_from, request.end) for iv in caregiver.merged_availability):
         if fail(f"가용시간이 {need_from:%H:%M}~{request.end:%H:%M}(이동 {lead}분 포함)을 덮지 않음"):
             return reasons
+    reasons.extend(clash_reasons(caregiver, request, policy, first_only=first_only, extra_booked=extra_booked))
+    return reasons
+
+
+def clash_reasons(
+    caregiver: Caregiver,
+    request: Request,
+    policy: MatchingPolicy,
+    *,
+    first_only: bool = False,
+    extra_booked: tuple[Booked, ...] = (),
+) -> list[str]:
+    """The no-clash constraint alone: the request overlaps none of the caregiver's assignments (and
+    `extra_booked`) and leaves time to travel between them."""
+    reasons: list[str] = []
     here = (request.lat, request.lng)
     for b in (*caregiver.assignments, *extra_booked):
         if b.request_id is not None and b.request_id == request.id:
@@ -117,8 +132,9 @@ def check(
         if not jobs_compatible(b.start, b.end, _booked_loc(b, caregiver), request.start, request.end, here, policy):
             overlap = b.start < request.end and request.start < b.end
             msg = "요청 시간에 다른 배정과 겹침" if overlap else "앞뒤 배정과의 이동시간 부족"
-            if fail(f"{msg} ({b.start:%H:%M}~{b.end:%H:%M})"):
-                return reasons
+            reasons.append(f"{msg} ({b.start:%H:%M}~{b.end:%H:%M})")
+            if first_only:
+                break
     return reasons
 
 

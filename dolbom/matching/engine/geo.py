@@ -54,6 +54,9 @@ class GridIndex:
         self._dlng = cell_km / 88.0  # ~cos(37.5°) * 111; Korea spans 33–38.6°N, a slightly wide cell is harmless
         self._cells: dict[tuple[int, int], list[Caregiver]] = defaultdict(list)
         self.caregivers: list[Caregiver] = sorted(caregivers, key=lambda c: c.id)
+        self.position: dict[str, int] = {c.id: k for k, c in enumerate(self.caregivers)}
+        # derived data other modules keep with the index (e.g. `screen`'s arrays), built once per index
+        self.cache: dict[object, dict] = {}
         for c in self.caregivers:
             self._cells[self._cell(c.lat, c.lng)].append(c)
         by_region: dict[str, list[Caregiver]] = defaultdict(list)
@@ -76,6 +79,11 @@ class GridIndex:
             )
             for r, cs in by_region.items()
         }
+
+    def by_region(self, region: str) -> list[Caregiver]:
+        """Caregivers serving the 시군구 (5 digits), by id."""
+        entry = self._regions.get(region[:5])
+        return [] if entry is None else entry[0]
 
     def _cell(self, lat: float, lng: float) -> tuple[int, int]:
         return (math.floor(lat / self._dlat), math.floor(lng / self._dlng))

@@ -12,9 +12,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .constraints import check, jobs_compatible
-from .geo import GridIndex, minutes_since_epoch, road_km, travel_minutes
-from .ranking import cost_of
+from .geo import GridIndex, minutes_since_epoch, travel_minutes
+from .screen import ratings_by_family, road_km_pairs, screen, travel_minutes_many
 from .types import Caregiver, MatchingPolicy, Request
+
+
+def longest_trip_minutes(policy: MatchingPolicy) -> int:
+    """The longest trip between two requests one caregiver could both take: each lies within the travel
+    limit of the caregiver's home, so they are at most twice that apart (plus rounding)."""
+    return travel_minutes(policy.max_travel_km * 2 + 0.05, policy)
 
 
 @dataclass
@@ -30,6 +36,18 @@ class Problem:
     end: np.ndarray
     no_edge_reasons: dict[int, list[str]] = field(default_factory=dict)
     _pair_cache: dict[tuple[int, int], bool] = field(default_factory=dict)
+    _lat_rad: np.ndarray = field(init=False, repr=False)
+    _lng: np.ndarray = field(init=False, repr=False)
+    _start_l: list[float] = field(init=False, repr=False)
+    _end_l: list[float] = field(init=False, repr=False)
+    _longest_trip: int = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._lat_rad = np.radians([r.lat for r in self.requests])
+        self._lng = np.asarray([r.lng for r in self.requests], dtype=np.float64)
+        self._start_l: list[float] = self.start.tolist()
+        self._end_l: list[float] = self.end.tolist()
+        self._longest_trip = longest_trip_minutes(self.policy)
 
     @property
     def n_edges(self) -> int:
@@ -41,21 +59,43 @@ class Problem:
         return [order[bounds[i] : bounds[i + 1]] for i in range(len(self.caregivers))]
 
     def compatible(self, i: int, j: int) -> bool:
-        """Can one caregiver do requests i and j both (the same rule as the hard constraint check)."""
+        """Can one caregiver do requests i and j both (the same rule as the hard constraint check). Asked only
+        of requests one caregiver could both reach (see `longest_trip_minutes`)."""
         key = (i, j) if i < j else (j, i)
         hit = self._pair_cache.get(key)
         if hit is None:
-            a, b = self.requests[key[0]], self.requests[key[1]]
-            hit = jobs_compatible(a.start, a.end, (a.lat, a.lng), b.start, b.end, (b.lat, b.lng), self.policy)
+            s, e = self._start_l, self._end_l
+            gap = max(s[j] - e[i], s[i] - e[j])
+            if gap < 0:
+                hit = False  # overlap
+            elif gap >= self._longest_trip:
+                hit = True  # no trip within reach takes that long
+            else:
+                a, b = self.requests[key[0]], self.requests[key[1]]
+                hit = jobs_compatible(a.start, a.end, (a.lat, a.lng), b.start, b.end, (b.lat, b.lng), self.policy)
             self._pair_cache[key] = hit
         return hit
+
+    def travel_conflicts(self, first: Sequence[int], then: Sequence[int]) -> list[bool]:
+        """For pairs of requests that do not overlap in time (`first[k]` ends before `then[k]` starts): is the
+        gap too short to travel between them? One array computation, the same rule as `jobs_compatible`;
+        the answers are remembered for `compatible`."""
+        if not first:
+            return []
+        i, j = np.asarray(first, dtype=np.int64), np.asarray(then, dtype=np.int64)
+        km = road_km_pairs(self._lat_rad[i], self._lng[i], self._lat_rad[j], self._lng[j], self.policy)
+        bad = (self.start[j] - self.end[i]) < travel_minutes_many(km, self.policy)
+        out = bad.tolist()
+        for a, b, x in zip(first, then, out, strict=True):
+            self._pair_cache[(a, b) if a < b else (b, a)] = not x
+        return out
 
     def conflict_pairs(self, reqs: np.ndarray, *, travel_only: bool = False) -> list[tuple[int, int]]:
         """Pairs (positions into `reqs`) one caregiver cannot do together. Time overlap decides most pairs at
         numpy speed; only pairs separated by less than the longest possible trip need the distance.
         `travel_only` leaves out the pairs that overlap in time (the caller covers those otherwise)."""
         s, e = self.start[reqs], self.end[reqs]
-        longest = travel_minutes(self.policy.max_travel_km * 2, self.policy)
+        longest = longest_trip_minutes(self.policy)
         # gap[i, j] = how long after i ends j starts; negative both ways means overlap
         gap = s[None, :] - e[:, None]
         gap_min = np.maximum(gap, gap.T)  # the larger of the two orders is the usable gap
@@ -64,9 +104,12 @@ class Problem:
         sure = g < 0
         unsure = (g >= 0) & (g < longest)
         out = [] if travel_only else [(int(a), int(b)) for a, b in zip(iu[sure], ju[sure], strict=True)]
-        for a, b in zip(iu[unsure], ju[unsure], strict=True):
-            if not self.compatible(int(reqs[a]), int(reqs[b])):
-                out.append((int(a), int(b)))
+        ua, ub = iu[unsure], ju[unsure]
+        # order each pair as (earlier, later)
+        swap = s[ub] < s[ua]
+        first, then = np.where(swap, reqs[ub], reqs[ua]), np.where(swap, reqs[ua], reqs[ub])
+        bad = self.travel_conflicts(first.tolist(), then.tolist())
+        out.extend((int(a), int(b)) for a, b, x in zip(ua, ub, bad, strict=True) if x)
         return out
 
 
@@ -86,38 +129,47 @@ def build_problem(
     """`forbidden` holds (request id, caregiver id) pairs never to propose again, e.g. a declined offer."""
     index = caregivers if isinstance(caregivers, GridIndex) else GridIndex(caregivers)
     cgs = index.caregivers
-    c_pos = {c.id: k for k, c in enumerate(cgs)}
     reqs = sorted(requests, key=lambda r: r.id)
-    if len({r.id for r in reqs}) != len(reqs) or len(c_pos) != len(cgs):
+    if len({r.id for r in reqs}) != len(reqs) or len(index.position) != len(cgs):
         raise ValueError("duplicate request or caregiver id")
     prev = previous or {}
-    er: list[int] = []
-    ec: list[int] = []
-    cost: list[float] = []
-    km: list[float] = []
+    banned: dict[str, set[str]] = {}
+    for rid, cid in forbidden:
+        banned.setdefault(rid, set()).add(cid)
+    ratings = ratings_by_family(index)
+    er: list[np.ndarray] = []
+    ec: list[np.ndarray] = []
+    cost: list[np.ndarray] = []
+    km: list[np.ndarray] = []
     no_edge: dict[int, list[str]] = {}
     for i, r in enumerate(reqs):
-        near = index.candidates(r, policy)
-        found = False
-        for c in near:
-            if (r.id, c.id) in forbidden or check(c, r, policy, first_only=True):
-                continue
-            d = road_km(c.lat, c.lng, r.lat, r.lng, policy)
-            er.append(i)
-            ec.append(c_pos[c.id])
-            cost.append(cost_of(c, r, policy, distance_km=d, previous_caregiver_id=prev.get(r.id)).total)
-            km.append(d)
-            found = True
-        if not found and explain:
+        got = screen(
+            index,
+            r,
+            policy,
+            forbidden=frozenset(banned.get(r.id, ())),
+            previous_caregiver_id=prev.get(r.id),
+            ratings=ratings,
+        )
+        if got.pos.size:
+            er.append(np.full(got.pos.size, i, dtype=np.int64))
+            ec.append(got.pos)
+            cost.append(got.cost)
+            km.append(got.km)
+        elif explain:
             no_edge[i] = _explain_none(r, index.candidates(r, policy, check_window=False), policy)
+
+    def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+        return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+
     return Problem(
         requests=reqs,
         caregivers=cgs,
         policy=policy,
-        edge_r=np.asarray(er, dtype=np.int64),
-        edge_c=np.asarray(ec, dtype=np.int64),
-        edge_cost=np.asarray(cost, dtype=np.float64),
-        edge_km=np.asarray(km, dtype=np.float64),
+        edge_r=cat(er, np.int64),
+        edge_c=cat(ec, np.int64),
+        edge_cost=cat(cost, np.float64),
+        edge_km=cat(km, np.float64),
         start=np.asarray([minutes_since_epoch(r.start) for r in reqs], dtype=np.float64),
         end=np.asarray([minutes_since_epoch(r.end) for r in reqs], dtype=np.float64),
         no_edge_reasons=no_edge,

@@ -251,3 +251,73 @@ def test_property_no_double_booking_and_hard_constraints_hold(params):
         assert res.filled + len(res.unfilled) == n_req
     # the optimum never fills fewer than first-come
     assert assign_batch(reqs, cgs, POLICY).filled >= assign_greedy(reqs, cgs, POLICY).filled
+
+
+def test_array_screen_agrees_with_the_per_pair_check_pair_for_pair():
+    """The batch builds its candidate pairs with array operations (`screen`); they must be exactly the pairs
+    `check` accepts, with the same distances and the same costs as `cost_of`."""
+    rng = random.Random(5)
+    for _ in range(4):
+        reqs, cgs = random_instance(rng, 80, 40)
+        # vary every constraint the arrays handle: credentials, ages, group size, languages, earlier bookings
+        varied = []
+        for k, c in enumerate(cgs):
+            kw = {}
+            if k % 7 == 0:
+                kw["background_check_expires"] = DAY - timedelta(days=1)
+            if k % 5 == 1:
+                kw["max_child_age_months"] = 36
+            if k % 6 == 2:
+                kw["max_children"] = 1
+            if k % 4 == 3:
+                kw["languages"] = frozenset({"ko", "vi"})
+            if k % 3 == 0:
+                kw["assignments"] = (Booked(at(12), at(13), c.lat + 0.03, c.lng),)
+            if k % 9 == 4:
+                kw["availability"] = (Interval(at(7), at(10)), Interval(at(13), at(20)))
+            varied.append(caregiver(c.id, loc=(c.lat, c.lng), **{**_fields(c), **kw}))
+        reqs2 = []
+        for i, r in enumerate(reqs):
+            kw = {}
+            if i % 5 == 0:
+                kw.update(language="vi", needs=r.needs | {"language"})
+            elif i % 5 == 1:
+                kw.update(language="vi")
+            if i % 4 == 2:
+                kw["children_ages_months"] = (20, 70)
+            if i % 11 == 3:
+                kw["region_code"] = "4113100000"  # served by nobody here
+            reqs2.append(request(r.id, loc=(r.lat, r.lng), start=_h(r.start), end=_h(r.end), **kw))
+        forbidden = {(reqs2[0].id, varied[0].id), (reqs2[3].id, varied[5].id)}
+        previous = {reqs2[1].id: varied[2].id}
+        p = build_problem(reqs2, varied, POLICY, forbidden=forbidden, previous=previous)
+        got = {
+            (p.requests[int(r)].id, p.caregivers[int(c)].id): (float(k), float(x))
+            for r, c, k, x in zip(p.edge_r, p.edge_c, p.edge_km, p.edge_cost, strict=True)
+        }
+        want = {}
+        for r in reqs2:
+            for c in varied:
+                if (r.id, c.id) not in forbidden and not check(c, r, POLICY):
+                    want[(r.id, c.id)] = (
+                        road_km(c.lat, c.lng, r.lat, r.lng, POLICY),
+                        cost_of(c, r, POLICY, previous_caregiver_id=previous.get(r.id)).total,
+                    )
+        assert got.keys() == want.keys()
+        assert len(want) > 100
+        for key, (km, cost) in want.items():
+            assert got[key][0] == km
+            assert abs(got[key][1] - cost) < 1e-12, key
+
+
+def _fields(c):
+    return {
+        "qualifications": c.qualifications,
+        "recent_workload_hours": c.recent_workload_hours,
+        "ratings": c.ratings,
+        "availability": c.availability,
+    }
+
+
+def _h(t):
+    return (t - at(0)).total_seconds() / 3600
