@@ -5,7 +5,8 @@ population file, through the imported regions), placed at the 읍면동 centroid
 realistic types, ages, capacity/enrolment and weekly hours. Then measures a nearest-20 query with an age
 and an open-at filter (weekday day, weekday evening, Saturday morning, a public holiday):
 
-- in-process: `facility_search(...)` called directly;
+- in-process: `facility_search(...)` (model instances, as the pages use it) and `facility_search_items(...)`
+  (the plain rows the API answers with) called directly;
 - over HTTP: `GET /api/v1/facilities?...` on gunicorn, one keep-alive client, against a trivial endpoint
   of the same server (`GET /api/hsds/`, no database) and a one-row detail (`GET /api/v1/facilities/{id}`).
 
@@ -176,20 +177,19 @@ def queries(points: list[tuple[float, float]], k: int, rng: random.Random) -> li
     return out
 
 
-def in_process(qs: list[dict[str, Any]]) -> dict[str, Any]:
+def in_process(qs: list[dict[str, Any]], *, items: bool = False) -> dict[str, Any]:
+    """`facility_search` (model instances, as the pages use it) or, with items, `facility_search_items`
+    (the plain rows the API answers with)."""
     import datetime as dt
 
-    from dolbom.directory.selectors import facility_search
+    from dolbom.directory.selectors import facility_search, facility_search_items
 
     def run(q: dict[str, Any]) -> int:
-        result = facility_search(
-            lat=q["lat"],
-            lng=q["lng"],
-            age_months=q["age_months"],
-            open_at=dt.datetime.fromisoformat(q["open_at"]),
-            limit=20,
-        )
-        return len(result.hits)
+        kwargs = {"lat": q["lat"], "lng": q["lng"], "age_months": q["age_months"], "limit": 20}
+        at = dt.datetime.fromisoformat(q["open_at"])
+        if items:
+            return len(facility_search_items(**kwargs, open_at=at).items)
+        return len(facility_search(**kwargs, open_at=at).hits)
 
     for q in qs[:20]:
         run(q)
@@ -284,6 +284,7 @@ def run_one(db: str, n: int, k: int, workers: int) -> dict[str, Any]:
         qs = queries(data.pop("points"), k, rng)
         report: dict[str, Any] = {"database": db, **{k2: v for k2, v in data.items() if k2 != "any_id"}}
         report["in_process"] = in_process(qs)
+        report["in_process_items"] = in_process(qs, items=True)
         from django.db import connections
 
         connections.close_all()

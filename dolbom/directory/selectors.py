@@ -8,6 +8,7 @@ candidates left. The same code is fast on SQLite and PostgreSQL for a national t
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -73,7 +74,7 @@ class SearchHit:
 class SearchResult:
     hits: list[SearchHit]
     total: int
-    radius_m: float | None
+    radius_m: float | None = None
 
 
 def local_time(at: dt.datetime) -> dt.datetime:
@@ -138,33 +139,207 @@ def facility_search(
     With a point and no radius, the search box grows until it holds `offset + limit` matches (nearest-N).
     `open_at` keeps only facilities open at that moment (holidays respected).
     """
-    qs = _filtered(region_prefixes=region_prefixes, types=types, age_months=age_months, vacancy=vacancy)
     is_open = True if open_at is not None else None
-    want = offset + limit
-
     if lat is not None and lng is not None:
-        slot: tuple[int, int] | None = None
-        if open_at is not None:
-            local = local_time(open_at)
-            slot = (H.day_key(local.date()), local.hour * 60 + local.minute)
-        radius = radius_m if radius_m is not None else DEFAULT_NEAREST_START_M
-        while True:
-            ranked = _ranked_in_radius(qs, lat=lat, lng=lng, radius=radius, slot=slot, age_months=age_months)
-            if radius_m is not None or len(ranked) >= want or radius >= MAX_RADIUS_M:
-                break
-            # Grow the box by what the density seen so far suggests (at least ×2, at most ×6).
-            found = max(len(ranked), 1)
-            radius = min(MAX_RADIUS_M, radius * min(6.0, max(2.0, math.sqrt(want / found) * 1.2)))
-        page = ranked[offset:want]
+        ranked, radius = _rank_near(
+            lat=lat,
+            lng=lng,
+            radius_m=radius_m,
+            region_prefixes=region_prefixes,
+            types=types,
+            age_months=age_months,
+            open_at=open_at,
+            vacancy=vacancy,
+            want=offset + limit,
+        )
+        page = ranked[offset : offset + limit]
         by_id = _load([pk for _, pk in page])
         hits = [SearchHit(by_id[pk], round(d, 1), is_open) for d, pk in page]
         return SearchResult(hits=hits, total=len(ranked), radius_m=radius)
 
+    qs = _by_name(region_prefixes=region_prefixes, types=types, age_months=age_months, open_at=open_at, vacancy=vacancy)
+    total = qs.count()
+    facilities = list(qs.select_related("type", "region").order_by("name", "pk")[offset : offset + limit])
+    return SearchResult([SearchHit(f, None, is_open) for f in facilities], total, None)
+
+
+@dataclass
+class ItemPage:
+    """The API's search answer as plain dicts (the FacilityItem shape), built without model instances."""
+
+    items: list[dict[str, Any]]
+    total: int
+    radius_m: float | None = None
+
+
+def facility_search_items(
+    *,
+    lat: float | None = None,
+    lng: float | None = None,
+    radius_m: float | None = None,
+    region_prefixes: list[str] | None = None,
+    types: Iterable[str] | None = None,
+    age_months: int | None = None,
+    open_at: dt.datetime | None = None,
+    vacancy: bool = False,
+    limit: int = 20,
+    offset: int = 0,
+) -> ItemPage:
+    """`facility_search` for the JSON API: the same facilities in the same order, as `FacilityItem` dicts.
+
+    The common nearest-N query runs as two hand-written SQL statements (candidates in the box, then the
+    page's rows with their type and region); no ORM model is built and nothing is validated twice.
+    """
+    is_open = True if open_at is not None else None
+    if lat is not None and lng is not None:
+        ranked, radius = _rank_near(
+            lat=lat,
+            lng=lng,
+            radius_m=radius_m,
+            region_prefixes=region_prefixes,
+            types=types,
+            age_months=age_months,
+            open_at=open_at,
+            vacancy=vacancy,
+            want=offset + limit,
+        )
+        page = ranked[offset : offset + limit]
+        rows = _item_rows([pk for _, pk in page])
+        labels = _status_labels()
+        items = [
+            _item(rows[pk], distance_m=round(d, 1), open_at=is_open, labels=labels) for d, pk in page if pk in rows
+        ]
+        return ItemPage(items=items, total=len(ranked), radius_m=radius)
+    qs = _by_name(region_prefixes=region_prefixes, types=types, age_months=age_months, open_at=open_at, vacancy=vacancy)
+    total = qs.count()
+    ids = list(qs.order_by("name", "pk").values_list("pk", flat=True)[offset : offset + limit])
+    rows = _item_rows(ids)
+    return ItemPage(items=[_item(rows[pk], distance_m=None, open_at=is_open) for pk in ids if pk in rows], total=total)
+
+
+def _by_name(
+    *,
+    region_prefixes: list[str] | None,
+    types: Iterable[str] | None,
+    age_months: int | None,
+    open_at: dt.datetime | None,
+    vacancy: bool,
+) -> QuerySet[Facility]:
+    qs = _filtered(region_prefixes=region_prefixes, types=types, age_months=age_months, vacancy=vacancy)
     if open_at is not None:
         qs = qs.filter(open_at_q(open_at))
-    total = qs.count()
-    facilities = list(qs.select_related("type", "region").order_by("name", "pk")[offset:want])
-    return SearchResult([SearchHit(f, None, is_open) for f in facilities], total, None)
+    return qs
+
+
+def _rank_near(
+    *,
+    lat: float,
+    lng: float,
+    radius_m: float | None,
+    region_prefixes: list[str] | None,
+    types: Iterable[str] | None,
+    age_months: int | None,
+    open_at: dt.datetime | None,
+    vacancy: bool,
+    want: int,
+) -> tuple[list[tuple[float, int]], float]:
+    """(distance, id) nearest first, and the radius searched."""
+    slot: tuple[int, int] | None = None
+    if open_at is not None:
+        local = local_time(open_at)
+        slot = (H.day_key(local.date()), local.hour * 60 + local.minute)
+    type_list = [t for t in (types or []) if t]
+    lean = region_prefixes is None and (not vacancy or VACANCY_PROVIDERS == [_capacity_vacancy])
+    if lean:
+        sql, params = _candidates_sql(slot=slot, age_months=age_months, types=type_list, vacancy=vacancy)
+    else:
+        qs = _filtered(region_prefixes=region_prefixes, types=type_list, age_months=age_months, vacancy=vacancy)
+    radius = radius_m if radius_m is not None else DEFAULT_NEAREST_START_M
+    while True:
+        if lean:
+            ranked = _ranked_sql(sql, params, lat=lat, lng=lng, radius=radius)
+        else:
+            ranked = _ranked_in_radius(qs, lat=lat, lng=lng, radius=radius, slot=slot, age_months=age_months)
+        if radius_m is not None or len(ranked) >= want or radius >= MAX_RADIUS_M:
+            return ranked, radius
+        # Grow the box by what the density seen so far suggests (at least ×2, at most ×6).
+        found = max(len(ranked), 1)
+        radius = min(MAX_RADIUS_M, radius * min(6.0, max(2.0, math.sqrt(want / found) * 1.2)))
+
+
+def _tables() -> dict[str, str]:
+    from dolbom.regions.models import Region
+
+    from .models import FacilityType
+
+    return {
+        "f": Facility._meta.db_table,
+        "i": OpeningInterval._meta.db_table,
+        "t": FacilityType._meta.db_table,
+        "r": Region._meta.db_table,
+    }
+
+
+def _candidates_sql(
+    *, slot: tuple[int, int] | None, age_months: int | None, types: list[str], vacancy: bool
+) -> tuple[str, list[Any]]:
+    """SQL for (id, lat, lng) of the listed facilities matching the filters; the four box bounds are the
+    first parameters (south, north, west, east). Same rows as `_ranked_in_radius` on the ORM queryset."""
+    tb = _tables()
+    where: list[str] = []
+    params: list[Any] = []
+    if slot is None:
+        head = (
+            f"SELECT f.id, f.lat, f.lng FROM {tb['f']} f "  # noqa: S608  # nosec B608 — names from the models
+            "WHERE f.lat >= %s AND f.lat <= %s AND f.lng >= %s AND f.lng <= %s"
+        )
+        age_alias = "f"
+    else:
+        head = (
+            f"SELECT i.facility_id, i.lat, i.lng FROM {tb['i']} i JOIN {tb['f']} f ON f.id = i.facility_id "  # noqa: S608  # nosec B608
+            "WHERE i.lat >= %s AND i.lat <= %s AND i.lng >= %s AND i.lng <= %s "
+            "AND i.day_key = %s AND i.opens_min <= %s AND i.closes_min > %s"
+        )
+        age_alias = "i"
+        params += [slot[0], slot[1], slot[1]]
+    where.append("f.status IN (" + ", ".join(["%s"] * len(Facility.LISTED_STATUSES)) + ")")
+    params += [str(s) for s in Facility.LISTED_STATUSES]
+    if age_months is not None:
+        where.append(f"{age_alias}.min_age_months <= %s AND {age_alias}.max_age_months >= %s")
+        params += [age_months, age_months]
+    if types:
+        marks = ", ".join(["%s"] * len(types))
+        where.append(f"f.type_id IN (SELECT t.id FROM {tb['t']} t WHERE t.code IN ({marks}))")  # noqa: S608  # nosec B608
+        params += types
+    if vacancy:
+        where.append("f.capacity IS NOT NULL AND f.enrolment IS NOT NULL AND f.enrolment < f.capacity")
+    return head + "".join(f" AND {w}" for w in where), params
+
+
+def _ranked_sql(sql: str, params: list[Any], *, lat: float, lng: float, radius: float) -> list[tuple[float, int]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*bbox_around(lat, lng, radius), *params])
+        rows = cursor.fetchall()
+    return _nearest(rows, lat=lat, lng=lng, radius=radius)
+
+
+def _nearest(rows: Iterable[tuple[int, Any, Any]], *, lat: float, lng: float, radius: float) -> list[tuple[float, int]]:
+    # Inlined haversine: this loop runs over every candidate of the box.
+    p1 = math.radians(lat)
+    cos_p1 = math.cos(p1)
+    rad, sin, cos, asin, sqrt = math.radians, math.sin, math.cos, math.asin, math.sqrt
+    best: dict[int, float] = {}
+    for pk, flat, flng in rows:
+        if flat is None or flng is None:
+            continue
+        p2 = rad(flat)
+        a = sin((p2 - p1) / 2) ** 2 + cos_p1 * cos(p2) * sin(rad(flng - lng) / 2) ** 2
+        d = 2 * EARTH_RADIUS_M * asin(min(1.0, sqrt(a)))
+        if d <= radius:
+            best[pk] = d
+    return sorted((d, pk) for pk, d in best.items())
 
 
 def _ranked_in_radius(
@@ -218,6 +393,72 @@ ITEM_FIELDS = (
 def _load(ids: list[int]) -> dict[int, Facility]:
     qs = Facility.objects.filter(pk__in=ids).select_related("type", "region").only(*ITEM_FIELDS).order_by()
     return {f.pk: f for f in qs}
+
+
+_STATUS_LABELS: dict[str, dict[str, str]] = {}
+
+
+def _status_labels() -> dict[str, str]:
+    from django.utils import translation
+
+    lang = translation.get_language() or ""
+    labels = _STATUS_LABELS.get(lang)
+    if labels is None:
+        labels = _STATUS_LABELS[lang] = {str(code): str(label) for code, label in Facility.Status.choices}
+    return labels
+
+
+def _item_rows(ids: list[int]) -> dict[int, tuple[Any, ...]]:
+    """The columns of a FacilityItem for these facilities, with their type and region, in one statement."""
+    if not ids:
+        return {}
+    from django.db import connection
+
+    tb = _tables()
+    sql = (
+        "SELECT f.id, f.name, f.status, f.address, f.lat, f.lng, f.coord_quality, f.min_age_months, "  # noqa: S608  # nosec B608
+        "f.max_age_months, f.capacity, f.enrolment, f.phone, f.services, t.code, t.name, t.category, r.code, "
+        f"r.full_name FROM {tb['f']} f LEFT JOIN {tb['t']} t ON t.id = f.type_id "
+        f"LEFT JOIN {tb['r']} r ON r.id = f.region_id WHERE f.id IN ({', '.join(['%s'] * len(ids))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        return {row[0]: row for row in cursor.fetchall()}
+
+
+def _item(
+    row: tuple[Any, ...], *, distance_m: float | None, open_at: bool | None, labels: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """One row of `_item_rows` → the FacilityItem dict (same keys and values as api.facility_item)."""
+    from .importers.formats import SERVICE_LABELS
+
+    (pk, name, status, address, lat, lng, quality, lo, hi, capacity, enrolment, phone, services) = row[:13]
+    t_code, t_name, t_category, r_code, r_name = row[13:]
+    if isinstance(services, str | bytes):  # SQLite and PostgreSQL hand JSON back as text here
+        services = json.loads(services)
+    services = list(services or [])
+    return {
+        "id": pk,
+        "name": name,
+        "type": {"code": t_code, "name": t_name, "category": t_category} if t_code is not None else None,
+        "status": status,
+        "status_label": (labels or _status_labels()).get(status, status),
+        "region": {"code": r_code, "full_name": r_name} if r_code is not None else None,
+        "address": address,
+        "lat": lat,
+        "lng": lng,
+        "coord_quality": quality,
+        "distance_m": distance_m,
+        "open_at": open_at,
+        "min_age_months": lo,
+        "max_age_months": hi,
+        "capacity": capacity,
+        "enrolment": enrolment,
+        "vacancy": (enrolment < capacity) if capacity is not None and enrolment is not None else None,
+        "phone": phone,
+        "services": services,
+        "service_labels": [SERVICE_LABELS.get(s, s) for s in services],
+    }
 
 
 def facility_get(*, facility_id: int, include_unlisted: bool = False) -> Facility:

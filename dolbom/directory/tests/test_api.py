@@ -200,3 +200,56 @@ def test_place_by_address_or_dong_name(real_regions, text, label):
 
     place = place_from_text(text=text)
     assert place.label == label and 37.4 < place.lat < 37.7
+
+
+SEARCHES = [
+    CITY_HALL,
+    {**CITY_HALL, "age_months": 48, "open_at": "2026-11-28T10:00:00+09:00", "limit": 100},
+    {**CITY_HALL, "age_months": 100, "types": "kium,hub-center", "open_at": "2026-11-24T19:30:00+09:00"},
+    {**CITY_HALL, "radius_m": 3000, "vacancy": "true", "limit": 50, "offset": 3},
+    {"lat": 37.65, "lng": 127.05, "open_at": "2026-12-25T10:00:00+09:00"},
+    {"region": "11680", "limit": 30},
+    {"place": "망원1동", "age_months": 30},
+    {"types": "shared-room", "open_at": "2026-11-28T10:00:00+09:00"},
+]
+
+
+@pytest.mark.parametrize("params", SEARCHES)
+def test_lean_search_answers_as_the_schema_and_the_model_path(api_client, seoul_lists, params):
+    """The search endpoint writes its JSON itself; it must match FacilityPage and what the ORM path gives."""
+    from django.test import RequestFactory
+
+    from dolbom.directory.api import facility_item, search_from_query
+    from dolbom.directory.schemas import FacilityPage, FacilityQuery
+
+    res = api_client.get("/api/v1/facilities", params)
+    assert res.status_code == 200 and res["Content-Type"].startswith("application/json")
+    body = res.json()
+    FacilityPage.model_validate(body)  # the documented response schema holds
+    query = FacilityQuery(**params)
+    result, origin = search_from_query(RequestFactory().get("/"), query)
+    expected = FacilityPage.model_validate(
+        {
+            "count": result.total,
+            "limit": query.limit,
+            "offset": query.offset,
+            "origin": origin,
+            "items": [facility_item(h.facility, distance_m=h.distance_m, open_at=h.open_at) for h in result.hits],
+        }
+    ).model_dump(mode="json")
+    assert body == expected
+
+
+def test_a_custom_vacancy_provider_is_honoured(api_client, seoul_lists, monkeypatch):
+    """With a booking hook in VACANCY_PROVIDERS the search falls back to the ORM and still uses the hook."""
+    from django.db.models import Q
+
+    from dolbom.directory import selectors
+
+    target = Facility.objects.filter(capacity__isnull=True).exclude(lat__isnull=True).first()
+    assert target is not None
+    monkeypatch.setattr(selectors, "VACANCY_PROVIDERS", [*selectors.VACANCY_PROVIDERS, lambda: Q(pk=target.pk)])
+    res = api_client.get(
+        "/api/v1/facilities", {"lat": target.lat, "lng": target.lng, "radius_m": 50, "vacancy": "true"}
+    )
+    assert target.pk in {i["id"] for i in res.json()["items"]}
