@@ -118,7 +118,9 @@ AXES_LOCKOUT_CALLABLE = "dolbom.accounts.views_support.lockout_response"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "ko"
-LANGUAGES = [("ko", "한국어"), ("en", "English")]
+LANGUAGES = [("ko", "한국어"), ("en", "English"), ("vi", "Tiếng Việt"), ("zh-hans", "简体中文")]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60  # the language switch persists for a year
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
@@ -188,6 +190,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "booking-slots-ahead": {"task": "booking.slots_generate_ahead", "schedule": 6 * 3600.0},
     "counselling-sla-escalate": {"task": "counselling.sla_escalate", "schedule": 300.0},
     "matching-expire-unfilled": {"task": "matching.expire_unfilled", "schedule": 300.0},
+    "operations-summaries-refresh": {"task": "operations.summaries_refresh", "schedule": 300.0},
 }
 
 # Cache: per-process memory by default; Redis (shared by every worker) when REDIS_URL is set.
