@@ -94,6 +94,7 @@ def generate(
 
 
 def measure(*, year: int, repeat: int) -> dict[str, Any]:
+    from django.db import connection
     from django.test import Client
 
     from dolbom.booking.models import Booking, FacilityService, Occupancy, Slot
@@ -117,8 +118,45 @@ def measure(*, year: int, repeat: int) -> dict[str, Any]:
             "visits": VisitRequest.objects.count(),
         }
     }
+    from dolbom.operations import summaries
+
+    t = time.perf_counter()
+    rebuilt = summaries.summaries_rebuild()
+    out["summaries_rebuild"] = {"days": rebuilt["days"], "ms": round((time.perf_counter() - t) * 1000)}
+    from dolbom.operations.models import DailyChildUse, DailyFillSummary, DailyServiceSummary
+
+    out["rows"].update(
+        {
+            "summary_service_days": DailyServiceSummary.objects.count(),
+            "summary_fill_hours": DailyFillSummary.objects.count(),
+            "summary_child_days": DailyChildUse.objects.count(),
+        }
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    # first computation (nothing cached): from the summaries, including the freshness check before reading
     out["province_all_tables"] = _timed(lambda: st.dashboard_tables(scope=p_scope), repeat)
     out["city_all_tables"] = _timed(lambda: st.dashboard_tables(scope=c_scope), repeat)
+    # the same figures from the records alone (how they were computed before the summaries)
+    out["province_all_tables_live"] = _timed(lambda: st.dashboard_tables(scope=p_scope, live=True), 2)
+    out["city_all_tables_live"] = _timed(lambda: st.dashboard_tables(scope=c_scope, live=True), 2)
+    live = st.dashboard_tables(scope=p_scope, live=True)
+    summed = st.dashboard_tables(scope=p_scope)
+    out["summary_equals_live"] = all(summed[k].rows == live[k].rows for k in live if k != "waiting")
+    out["freshness_check_nothing_new"] = _timed(summaries.summaries_refresh, repeat)
+    out["periodic_refresh_nothing_new"] = _timed(lambda: summaries.summaries_refresh(thorough=True), repeat)
+    # one booking's status changes through an audited path: the next reading recomputes its day
+    from dolbom.core.audit import audit_log
+
+    b = Booking.objects.filter(status="attended").order_by("pk").first()
+
+    def change_and_read() -> None:
+        to = "no_show" if Booking.objects.get(pk=b.pk).status == "attended" else "attended"
+        Booking.objects.filter(pk=b.pk).update(status=to)
+        audit_log(actor=None, action=f"booking.{to}", obj=b, after={"status": to})
+        st.dashboard_tables(scope=p_scope)
+
+    out["province_all_tables_after_one_change"] = _timed(change_and_read, repeat)
     parts = {
         "service_municipality_table": lambda: st.service_municipality_table(scope=p_scope),
         "unique_children": lambda: st.unique_children(scope=p_scope),

@@ -428,6 +428,9 @@ def load(stdout: Any) -> list[str]:
     start = date(today.year - 1, 1, 1)
     counts = generate(start=start, end=today - timedelta(days=1))
     _staff_read_of_a_child()
+    from .summaries import summaries_rebuild
+
+    summaries_rebuild()  # the generator writes in bulk, past the services
     return [
         f"운영 통계용 시연 활동 ({start:%Y-%m-%d}~어제): 시설 예약 {counts['bookings']:,}건, "
         f"방문돌봄 {counts['visits']:,}건, 평가 {counts['ratings'] + counts['visit_ratings']:,}건 — "

@@ -89,3 +89,97 @@ class BookingRating(BaseModel):
         constraints = [
             models.CheckConstraint(condition=models.Q(stars__gte=1, stars__lte=5), name="booking_rating_stars")
         ]
+
+
+# ---------------------------------------------------------------- daily summaries for the dashboards
+#
+# Recomputed from the source records by `summaries.py` (whole days at a time, never incremented), so a summary
+# row always equals what the records say for its day once its day has been refreshed. 시·군·구 is the first five
+# code digits of the facility's (bookings) or the request's (home visits) region; `service_key` is the care
+# service code, or "visit:<service>" for home visits.
+
+
+class DailyServiceSummary(models.Model):
+    """One day × service × 시·군·구: requests by outcome, child-uses, child-hours, ratings and waiting times."""
+
+    day = models.DateField()
+    service_key = models.CharField(max_length=80)
+    sgg = models.CharField(max_length=5)
+    requests = models.PositiveIntegerField(default=0)
+    served = models.PositiveIntegerField(default=0)
+    no_show = models.PositiveIntegerField(default=0)
+    cancelled = models.PositiveIntegerField(default=0)
+    declined = models.PositiveIntegerField(default=0)
+    uses = models.PositiveIntegerField(default=0)
+    child_seconds = models.BigIntegerField(default=0)
+    stars_1 = models.PositiveIntegerField(default=0)
+    stars_2 = models.PositiveIntegerField(default=0)
+    stars_3 = models.PositiveIntegerField(default=0)
+    stars_4 = models.PositiveIntegerField(default=0)
+    stars_5 = models.PositiveIntegerField(default=0)
+    #: decided bookings (request → facility decision) or accepted visits (request → caregiver's acceptance)
+    wait_count = models.PositiveIntegerField(default=0)
+    wait_seconds = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "service_key", "sgg"], name="daily_service_summary_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.service_key} {self.sgg}"
+
+
+class DailyFillSummary(models.Model):
+    """One day × 시·군·구: places offered by open slots and places taken (active occupancies) for each local hour
+    (lists of 24 numbers, hour 0 first: one row a day rather than one an hour keeps a province's year small)."""
+
+    day = models.DateField()
+    sgg = models.CharField(max_length=5)
+    offered = models.JSONField(default=list)
+    taken = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "sgg"], name="daily_fill_summary_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.sgg}"
+
+
+class DailyChildUse(models.Model):
+    """A child served on a day by a service in a 시·군·구 (once however many times): unique children over any
+    period are counted distinct from these rows, since daily counts cannot be summed."""
+
+    day = models.DateField()
+    service_key = models.CharField(max_length=80)
+    sgg = models.CharField(max_length=5)
+    child_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "service_key", "sgg", "child_id"], name="daily_child_use_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.service_key} {self.sgg} {self.child_id}"
+
+
+class SummaryState(models.Model):
+    """The summaries' bookkeeping (one row): high-water marks of the records seen, and a version for caches."""
+
+    version = models.PositiveBigIntegerField(default=0)
+    #: [{"at": iso time, "auditentry": max id, "booking": max id, ...}] — recent marks, oldest first
+    marks = models.JSONField(default=list)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"summaries v{self.version}"
+
+
+class SummaryDirtyDay(models.Model):
+    """A day whose records were deleted (a household erasing its data): recomputed at the next refresh."""
+
+    day = models.DateField(unique=True)
+
+    def __str__(self) -> str:
+        return str(self.day)

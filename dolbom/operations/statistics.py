@@ -396,21 +396,30 @@ def fill_by_weekday(rates: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def unmet_requests(*, scope: Scope) -> list[dict[str, Any]]:
+def unmet_requests(*, scope: Scope, declined: int | None = None, expired: int | None = None) -> list[dict[str, Any]]:
+    """Declined bookings, waiting-list entries that never became a booking, visit requests left without a
+    caregiver. `declined` and `expired` may come from the summaries (the waiting list is always counted live)."""
     lo, hi = scope.period.bounds()
     W = WaitlistEntry.Status
     waitlist = WaitlistEntry.objects.filter(
         _scope("facility_service__facility__region__code", scope.prefixes), created_at__gte=lo, created_at__lt=hi
     )
     return [
-        {"kind": "시설이 거절한 예약", "count": scope.bookings().filter(status=Booking.Status.DECLINED).count()},
+        {
+            "kind": "시설이 거절한 예약",
+            "count": declined
+            if declined is not None
+            else scope.bookings().filter(status=Booking.Status.DECLINED).count(),
+        },
         {
             "kind": "대기 후 예약하지 못함",
             "count": waitlist.filter(status__in=[W.LAPSED, W.CANCELLED, W.WAITING]).count(),
         },
         {
             "kind": "돌보미를 배정하지 못한 방문 요청",
-            "count": scope.visits().filter(status=VisitRequest.Status.EXPIRED).count(),
+            "count": expired
+            if expired is not None
+            else scope.visits().filter(status=VisitRequest.Status.EXPIRED).count(),
         },
     ]
 
@@ -635,14 +644,30 @@ class Table:
     rows: list[dict[str, Any]]
 
 
-def dashboard_tables(*, scope: Scope) -> dict[str, Table]:
-    """Every figure of the dashboard as named tables; the page, CSV and XLSX all come from here."""
-    table = service_municipality_table(scope=scope)
-    rates = fill_rates(scope=scope)
-    sat = satisfaction(scope=scope)
+def dashboard_tables(*, scope: Scope, live: bool = False) -> dict[str, Table]:
+    """Every figure of the dashboard as named tables; the page, CSV and XLSX all come from here.
+
+    Read from the daily summaries (`summaries.py`, refreshed first) unless `live` or the scope is given by codes
+    finer than a 시·군·구; the live queries of this module define the figures and give the same answer."""
+    from . import summaries
+
+    table: list[dict[str, Any]]
+    rates: list[dict[str, Any]]
+    sat: dict[str, Any]
+    unique: int
+    if not live and summaries.usable_for(scope.prefixes):
+        summaries.summaries_refresh()
+        got = summaries.summary_tables(scope=scope)
+        table, rates, sat = got["table"], got["rates"], got["satisfaction"]
+        unique, months, waiting = got["unique_children"], got["monthly"], got["waiting"]
+        unmet = unmet_requests(scope=scope, declined=got["declined_bookings"], expired=got["expired_visits"])
+    else:
+        table, rates, sat = service_municipality_table(scope=scope), fill_rates(scope=scope), satisfaction(scope=scope)
+        unique, months, waiting = unique_children(scope=scope), monthly(scope=scope), waiting_times(scope=scope)
+        unmet = unmet_requests(scope=scope)
     summary = [
         {"figure": "이용 아동(연인원)", "value": sum(r["uses"] for r in table)},
-        {"figure": "이용 아동(실인원)", "value": unique_children(scope=scope)},
+        {"figure": "이용 아동(실인원)", "value": unique},
         {"figure": "이용 시간(아동×시간)", "value": round(sum(r["child_hours"] for r in table), 1)},
         {"figure": "신청", "value": sum(r["requests"] for r in table)},
         {"figure": "노쇼", "value": sum(r["no_show"] for r in table)},
@@ -668,7 +693,7 @@ def dashboard_tables(*, scope: Scope) -> dict[str, Table]:
              ("child_hours", "이용 시간")],
             table,
         ),
-        Table("monthly", "월별 이용 아동(연인원)", [("month", "월"), ("uses", "이용 아동")], monthly(scope=scope)),
+        Table("monthly", "월별 이용 아동(연인원)", [("month", "월"), ("uses", "이용 아동")], months),
         Table(
             "satisfaction",
             "만족도 분포",
@@ -679,7 +704,7 @@ def dashboard_tables(*, scope: Scope) -> dict[str, Table]:
             "waiting",
             "대기 시간",
             [("kind", "구분"), ("count", "건수"), ("average_hours", "평균(시간)")],
-            waiting_times(scope=scope),
+            waiting,
         ),
         Table(
             "fill_hour",
@@ -700,7 +725,7 @@ def dashboard_tables(*, scope: Scope) -> dict[str, Table]:
              ("fill_rate", "이용률(%)")],
             rates,
         ),
-        Table("unmet", "충족되지 못한 요청", [("kind", "구분"), ("count", "건수")], unmet_requests(scope=scope)),
+        Table("unmet", "충족되지 못한 요청", [("kind", "구분"), ("count", "건수")], unmet),
     ]  # fmt: skip
     return {t.key: t for t in tables}
 
@@ -757,6 +782,11 @@ def data_version() -> str:
     return "|".join(parts)
 
 
+def _waitlist_version() -> str:
+    """The waiting list is counted live (a small table); its status changes do not touch updated_at."""
+    return str(sorted(WaitlistEntry.objects.values_list("status").annotate(n=Count("pk"), last=Max("pk"))))
+
+
 def dashboard_tables_cached(*, scope: Scope, timeout: int = 3600) -> dict[str, Table]:
     """dashboard_tables, kept in the cache until any record it reads changes: the page and its exports (CSV of
     each table, XLSX) compute the figures once. The answer is always the same as an uncached call."""
@@ -764,11 +794,18 @@ def dashboard_tables_cached(*, scope: Scope, timeout: int = 3600) -> dict[str, T
 
     from django.core.cache import cache
 
+    from . import summaries
+
+    # the summaries' version changes whenever a figure they hold changes; scopes answered live use the records'
+    # fingerprint
+    version = (
+        f"s{summaries.summaries_refresh()}|{_waitlist_version()}"
+        if summaries.usable_for(scope.prefixes)
+        else data_version()
+    )
     key = (
         "ops-dash:"
-        + hashlib.sha256(
-            f"{scope.prefixes}|{scope.period.start}|{scope.period.end}|{data_version()}".encode()
-        ).hexdigest()
+        + hashlib.sha256(f"{scope.prefixes}|{scope.period.start}|{scope.period.end}|{version}".encode()).hexdigest()
     )
     tables = cache.get(key)
     if tables is None:

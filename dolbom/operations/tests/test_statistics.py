@@ -161,3 +161,98 @@ def test_demo_leaves_a_staff_read_of_a_child_for_the_audit_log(real_regions, db)
     demo._staff_read_of_a_child()
     assert AuditEntry.objects.filter(action="child.read").count() == 1
     assert audit_entries(user=province, action="child.read").count() == 1
+
+
+def _users():
+    from dolbom.regions.models import Region
+
+    return {
+        "province": UserFactory(
+            username="p", role="province_official", scope_region=Region.objects.get(code="4100000000")
+        ),
+        "city": UserFactory(username="c", role="city_official", scope_region=Region.objects.get(code="4111000000")),
+        "admin": UserFactory(username="a", role="admin"),
+    }
+
+
+def _assert_summary_equals_records(scope):
+    """Every table read from the summaries equals the live queries, and the main table the direct recount."""
+    summary = statistics.dashboard_tables(scope=scope)
+    live = statistics.dashboard_tables(scope=scope, live=True)
+    assert set(summary) == set(live)
+    for key in live:
+        if key == "waiting":  # averages: a sum divided here against the database's average
+            for a, b in zip(summary[key].rows, live[key].rows, strict=True):
+                assert a["count"] == b["count"]
+                assert a["average_hours"] == pytest.approx(b["average_hours"], abs=0.011)
+            continue
+        assert summary[key].rows == live[key].rows, key
+    expected, every_child = _recount(scope.prefixes, scope.period.start, scope.period.end)
+    got = {(r["service_code"], r["municipality_code"]): r for r in summary["service_municipality"].rows}
+    assert set(got) == set(expected)
+    for key, exp in expected.items():
+        for name in ("requests", "served", "no_show", "cancelled", "declined", "uses", "unique_children"):
+            assert got[key][name] == exp.get(name, 0), (key, name)
+        assert got[key]["child_hours"] == pytest.approx(exp["child_hours"], abs=0.05), key
+    assert summary["summary"].rows[1]["value"] == len(every_child)
+
+
+@pytest.mark.parametrize("who", ["province", "city", "admin"])
+def test_summary_figures_equal_direct_counts(activity, who):
+    from dolbom.operations.models import DailyServiceSummary
+    from dolbom.operations.summaries import summaries_rebuild
+
+    summaries_rebuild()
+    assert DailyServiceSummary.objects.exists()
+    user = _users()[who]
+    for period in (statistics.Period(start=START, end=END), statistics.Period(start=START, end=START)):
+        _assert_summary_equals_records(statistics.Scope.of(user=user, period=period))
+
+
+def test_summaries_follow_new_bookings_changes_and_deletions(activity):
+    """New records, audited changes and deleted records all reach the summaries before the next reading."""
+    from dolbom.booking.models import BookingChild
+    from dolbom.booking.services import booking_attendance
+    from dolbom.households.models import Household
+    from dolbom.operations.summaries import summaries_rebuild
+
+    summaries_rebuild()
+    scope = statistics.Scope.of(user=_users()["province"], period=statistics.Period(start=START, end=END))
+    before = statistics.dashboard_tables(scope=scope)["summary"].rows
+
+    # a new booking, written after the last refresh (attended, with its child and occupancy)
+    template = Booking.objects.filter(
+        status="attended", starts_at__date__gte=START, facility_service__facility__region__code__startswith="41"
+    ).first()
+    slot = (
+        Slot.objects.filter(facility_service=template.facility_service, closed=False, starts_at__date=START)
+        .exclude(occupancies__active=True)
+        .first()
+        or Slot.objects.filter(facility_service=template.facility_service, closed=False, starts_at__date=START).first()
+    )
+    child = BookingChild.objects.filter(booking=template).first().child
+    new = Booking.objects.create(
+        household=template.household,
+        facility_service=template.facility_service,
+        status="attended",
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+    )
+    BookingChild.objects.create(booking=new, child=child)
+    Occupancy.objects.create(booking=new, slot=slot, child=child, starts_at=slot.starts_at, active=True)
+    after_new = statistics.dashboard_tables(scope=scope)["summary"].rows
+    assert after_new[0]["value"] == before[0]["value"] + 1  # one more child-use
+    _assert_summary_equals_records(scope)
+
+    # an audited change through the booking service: attendance recorded as a no-show
+    pending = Booking.objects.filter(status="attended", starts_at__date__gte=START).exclude(pk=new.pk).last()
+    Booking.objects.filter(pk=pending.pk).update(status="confirmed")
+    summaries_rebuild()
+    staff = UserFactory(username="staff2", role="provider", facility=pending.facility_service.facility)
+    booking_attendance(actor=staff, booking_id=pending.pk, attended=False)
+    _assert_summary_equals_records(scope)
+
+    # a household erasing its data: its bookings go by cascade
+    gone = Household.objects.filter(care_bookings__status="attended", care_bookings__starts_at__date__gte=START).first()
+    gone.delete()
+    _assert_summary_equals_records(scope)
