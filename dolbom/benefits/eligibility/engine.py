@@ -3,6 +3,7 @@ dated changes ahead for this household, and an estimate of what the household re
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -124,7 +125,9 @@ class Engine:
         horizon = date.fromordinal(as_of.toordinal() + HORIZON_DAYS)
         marks = [m for m in rule.marks(hh) if as_of < m[0] <= horizon]
         dates = {m[0] for m in marks}
-        dates.update(d for d in rule.parameter_dates() if as_of < d <= horizon)
+        pdates = rule.sorted_parameter_dates()
+        if pdates and pdates[-1] > as_of:
+            dates.update(d for d in pdates[bisect_right(pdates, as_of) :] if d <= horizon)
         out: list[Change] = []
         prev = answer
         per_child = isinstance(rule, PerChildRule)
@@ -246,6 +249,8 @@ def year_total(results: list[Result], as_of: date) -> dict[str, Any]:
     by_programme: dict[str, int] = {}
     for result in results:
         answer = result.answer
+        if not answer.changes and (answer.status != ELIGIBLE or answer.amount.value is None):
+            continue  # nothing received now and nothing changes: most answers (information entries) stop here
         segments = [(as_of, answer.status, answer.amount)] + [(c.on, c.status, c.amount) for c in answer.changes]
         subtotal = 0
         # monthly

@@ -27,7 +27,7 @@ from .parameters import PARAMETERS_DIR, Parameter, load_parameter_file
 
 PROGRAMME_KEY = "child_care_service"
 TIERS = ("가형", "나형", "다형", "라형", "마형")
-_SHARE_PARAM = {
+TIER_SHARE_PARAMS = {
     "가형": "gov_share_pct_ga",
     "나형": "gov_share_pct_na",
     "다형": "gov_share_pct_da",
@@ -50,6 +50,10 @@ def _params(parameters: Mapping[str, Parameter] | None) -> Mapping[str, Paramete
     return _default_parameters() if parameters is None else parameters
 
 
+def _won(x: Decimal) -> int:
+    return int(x.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def normalise_tier(tier: str | None) -> str | None:
     """ "가", "가형", " 나형 " → "가형"/"나형"; None, "" and "unknown" → None. Anything else raises ValueError."""
     if tier is None:
@@ -62,6 +66,24 @@ def normalise_tier(tier: str | None) -> str | None:
     if t not in TIERS:
         raise ValueError(f"알 수 없는 소득유형입니다: {tier!r} (가형·나형·다형·라형·마형)")
     return t
+
+
+def tier_for_income(income_pct_of_median: float, bounds: tuple[float, float, float, float]) -> str:
+    """The tier for an income, given the upper bounds (이하) of 가형, 나형, 다형 and 라형 (the income limit)."""
+    for tier, bound in zip(TIERS, bounds, strict=False):
+        if income_pct_of_median <= bound:
+            return tier
+    return "마형"
+
+
+@functools.lru_cache(maxsize=4096)
+def hour_and_year_shares(rate: int, share_pct: float, yearly_hours: int) -> tuple[int, int, int]:
+    """(government share of one hour, family share of one hour, government share of the yearly hours) in 원,
+    rounded half up as `idolbom_fee_share` rounds them."""
+    pct = Decimal(str(share_pct))
+    hour = _won(Decimal(rate) * pct / 100)
+    year = _won(Decimal(rate) * Decimal(str(yearly_hours)) * pct / 100)
+    return hour, rate - hour, year
 
 
 def idolbom_tier_for_income(
@@ -83,7 +105,7 @@ def idolbom_tier_for_income(
 def idolbom_tier_shares(*, on: date, parameters: Mapping[str, Parameter] | None = None) -> dict[str, float]:
     """The government's share of the price for each tier on `on`, as fractions: {"가형": 0.9, …, "마형": 0.0}."""
     p = _params(parameters)
-    shares = {tier: float(p[name].at(on)) / 100 for tier, name in _SHARE_PARAM.items()}
+    shares = {tier: float(p[name].at(on)) / 100 for tier, name in TIER_SHARE_PARAMS.items()}
     shares["마형"] = 0.0
     return shares
 
@@ -105,10 +127,6 @@ class FeeShare:
     share_rate: float | None
     verified: bool
     notes: tuple[str, ...] = field(default=())
-
-
-def _won(x: Decimal) -> int:
-    return int(x.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def idolbom_fee_share(
@@ -159,7 +177,7 @@ def idolbom_fee_share(
         share_rate, government = 0.0, 0
         notes.append("마형(정부지원 소득 기준 초과): 전액 본인부담입니다.")
     else:
-        share_param = p[_SHARE_PARAM[tier]]
+        share_param = p[TIER_SHARE_PARAMS[tier]]
         pct = Decimal(str(share_param.at(on)))
         share_rate = float(pct / 100)
         verified = verified and share_param.verified_at(on) and cap_param.verified_at(on)

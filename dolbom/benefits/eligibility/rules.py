@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from .dates import add_months, months_between
-from .idolbom import idolbom_fee_share, idolbom_tier_for_income
+from .idolbom import TIER_SHARE_PARAMS, hour_and_year_shares, tier_for_income
 from .model import (
     CAPITAL_AREA_SIDO,
     ELIGIBLE,
@@ -106,6 +106,7 @@ class Rule:
         self.params = params
         self.config = config or {}
         self._parameter_dates = frozenset(d for p in params.values() for d in p.dates)
+        self._sorted_parameter_dates = tuple(sorted(self._parameter_dates))
 
     def evaluate(self, hh: Household, *, explain: bool = True) -> Answer:
         ctx = Ctx(self.params, hh.as_of, explain)
@@ -134,6 +135,9 @@ class Rule:
 
     def parameter_dates(self) -> frozenset[date]:
         return self._parameter_dates
+
+    def sorted_parameter_dates(self) -> tuple[date, ...]:
+        return self._sorted_parameter_dates
 
     # helpers
     def answer(self, status: Status, amount: Amount, reasons: list[str], **kw: Any) -> Answer:
@@ -472,26 +476,22 @@ class ChildCareService(Rule):
                     f"전액 본인부담(마형, 시간당 {won(rate)})으로는 이용할 수 있습니다.",
                 ],
             )
-        tier, bounds_ok = idolbom_tier_for_income(
-            on=hh.as_of, income_pct_of_median=hh.income_pct_of_median, parameters=self.params
-        )
-        hour = idolbom_fee_share(on=hh.as_of, income_tier=tier, hours=1, parameters=self.params)
+        bounds = (ctx.p("tier_ga_max_pct"), ctx.p("tier_na_max_pct"), ctx.p("tier_da_max_pct"), limit)
+        tier = tier_for_income(hh.income_pct_of_median, bounds)
+        share_pct = ctx.p(TIER_SHARE_PARAMS[tier])
+        hour, family, year = hour_and_year_shares(rate, share_pct, cap)
         reasons = [
             f"대상 연령 자녀가 있고 소득이 기준중위소득 {hh.income_pct_of_median:g}%로 기준({limit}% 이하) 안입니다."
         ]
         if ctx.explain:
-            year = idolbom_fee_share(on=hh.as_of, income_tier=tier, hours=cap, parameters=self.params)
-            share_pct = round((hour.share_rate or 0) * 100)
             reasons += [
                 f"소득유형 {tier}(추정): 시간당 이용요금 {won(rate)} 중 "
-                f"정부지원 {share_pct}% {won(hour.government_share)}, "
-                f"본인부담 {won(hour.family_share)}(유형·비율은 소득 판정 후 확정, 확인 필요).",
-                f"정부지원은 연간 {cap:,}시간까지로 한 해 최대 {won(year.government_share)}입니다. "
+                f"정부지원 {share_pct:g}% {won(hour)}, 본인부담 {won(family)}"
+                "(유형·비율은 소득 판정 후 확정, 확인 필요).",
+                f"정부지원은 연간 {cap:,}시간까지로 한 해 최대 {won(year)}입니다. "
                 f"야간(22~06시)·휴일은 {ctx.peek('night_holiday_surcharge_pct')}% 할증되며 지원 비율은 같습니다.",
             ]
-        return self.answer(
-            ELIGIBLE, Amount(value=hour.government_share, per="hour"), reasons, verified=bounds_ok and hour.verified
-        )
+        return self.answer(ELIGIBLE, Amount(value=hour, per="hour"), reasons)
 
 
 class HomeCareAllowance(PerChildRule):
