@@ -14,3 +14,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_FAILURE_LIMIT = 5
+NOTIFICATIONS_DELIVER_INLINE = True  # deliver right after the commit, in the caller (no background thread)

@@ -270,6 +270,29 @@ def _load_children(*, household: Household, child_ids: Sequence[int]) -> list[Ch
     return children
 
 
+def _household_and_children(
+    *, actor: User, household_id: int | None, child_ids: Sequence[int]
+) -> tuple[Household, list[Child]]:
+    """The household booking and its chosen children. A family booking for itself (the common case) gets both
+    from one query; every other case (staff for a family, no household yet, a child not theirs) takes the
+    longer path with its own refusals."""
+    ids = list(dict.fromkeys(child_ids))
+    if household_id is None and getattr(actor, "role", None) == Role.CITIZEN and 0 < len(ids) <= MAX_CHILDREN:
+        children = list(
+            Child.objects.filter(household__guardian=actor, pk__in=ids)
+            .select_related("household__home_region")
+            .order_by("pk")
+        )
+        if children and len(children) == len(ids):
+            household = children[0].household
+            household.guardian = actor
+            for child in children:
+                child.household = household
+            return household, children
+    household = _actor_household(actor=actor, household_id=household_id)
+    return household, _load_children(household=household, child_ids=child_ids)
+
+
 def _load_slots(*, slot_ids: Sequence[int]) -> list[Slot]:
     ids = list(dict.fromkeys(slot_ids))
     if not ids:
@@ -526,8 +549,7 @@ def booking_create(
     exemption: str = "",
 ) -> Booking:
     """Book children into consecutive slots: all children in all slots, or nothing (sibling bookings)."""
-    household = _actor_household(actor=actor, household_id=household_id)
-    children = _load_children(household=household, child_ids=child_ids)
+    household, children = _household_and_children(actor=actor, household_id=household_id, child_ids=child_ids)
     slots = _load_slots(slot_ids=slot_ids)
     now = clock.now()
     facility_service = _validate(household=household, slots=slots, children=children, now=now)
@@ -551,8 +573,7 @@ def hold_create(
     *, actor: User, slot_ids: Sequence[int], child_ids: Sequence[int], household_id: int | None = None
 ) -> Hold:
     """Keep places for a few minutes while the family checks and confirms."""
-    household = _actor_household(actor=actor, household_id=household_id)
-    children = _load_children(household=household, child_ids=child_ids)
+    household, children = _household_and_children(actor=actor, household_id=household_id, child_ids=child_ids)
     slots = _load_slots(slot_ids=slot_ids)
     now = clock.now()
     facility_service = _validate(household=household, slots=slots, children=children, now=now)
@@ -808,8 +829,7 @@ def waitlist_join(
     *, actor: User, slot_ids: Sequence[int], child_ids: Sequence[int], household_id: int | None = None
 ) -> WaitlistEntry:
     """Join the waiting list for slots that are full. Refused when places are free (book instead)."""
-    household = _actor_household(actor=actor, household_id=household_id)
-    children = _load_children(household=household, child_ids=child_ids)
+    household, children = _household_and_children(actor=actor, household_id=household_id, child_ids=child_ids)
     slots = _load_slots(slot_ids=slot_ids)
     now = clock.now()
     facility_service = _validate(household=household, slots=slots, children=children, now=now)

@@ -15,6 +15,8 @@ Message-ID so a repeat is the same message to the mail system.
 
 import hashlib
 import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
@@ -101,10 +103,46 @@ def notification_enqueue(
         },
     )
     if created:
-        from .tasks import notification_deliver_task
-
-        transaction.on_commit(lambda: notification_deliver_task.delay(notification.pk))
+        transaction.on_commit(lambda: _deliver_after_commit(notification.pk))
     return notification
+
+
+# When delivery is triggered (not how): with a broker (USE_CELERY) the Celery task is queued after commit.
+# Without one, Celery runs tasks eagerly, which would make the request that wrote the row wait for the
+# gateway; instead one background thread of this process delivers it just after the commit, and the response
+# does not wait. A row whose thread never ran (the process was killed) stays PENDING and
+# `notifications_retry_stale` sends it. NOTIFICATIONS_DELIVER_INLINE=True (the test settings) delivers in the
+# caller, right after the commit, as before.
+_background: tuple[int, Any] | None = None
+
+
+def _deliver_after_commit(notification_id: int) -> None:
+    from .tasks import notification_deliver_task
+
+    if settings.USE_CELERY or getattr(settings, "NOTIFICATIONS_DELIVER_INLINE", False):
+        notification_deliver_task.delay(notification_id)
+        return
+    global _background
+    if _background is None or _background[0] != os.getpid():  # none yet, or inherited through a fork
+        _background = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="dolbom-notify"))
+    _background[1].submit(_deliver_in_background, notification_id)
+
+
+def _deliver_in_background(notification_id: int) -> None:
+    from django.db import connections
+
+    try:
+        notification_deliver(notification_id=notification_id)
+    except Exception:  # never let a delivery error kill the worker thread; the row is retried by the sweep
+        logger.exception("notification %s: background delivery failed", notification_id)
+    finally:
+        connections.close_all()  # this thread's own connections only
+
+
+def notifications_flush(timeout: float = 30.0) -> None:
+    """Wait until this process's background deliveries queued so far are done (tests, commands, shutdown)."""
+    if _background is not None and _background[0] == os.getpid():
+        _background[1].submit(lambda: None).result(timeout=timeout)
 
 
 def _claim(notification_id: int) -> Notification | None:
