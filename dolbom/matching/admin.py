@@ -4,6 +4,7 @@ from dolbom.matching.models import (
     AvailabilityException,
     Caregiver,
     Qualification,
+    ServiceProvider,
     VisitAssignment,
     VisitRating,
     VisitRequest,
@@ -52,3 +53,10 @@ class VisitAssignmentAdmin(admin.ModelAdmin):
 
 
 admin.site.register(VisitRating)
+
+
+@admin.register(ServiceProvider)
+class ServiceProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "phone"]
+    search_fields = ["name"]
+    raw_id_fields = ["facility"]

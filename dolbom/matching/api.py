@@ -120,9 +120,10 @@ def create_request(request: HttpRequest, payload: VisitRequestIn) -> Any:
         urgency=1 if payload.service == VisitRequest.Service.URGENT else 0,
         note=payload.note,
         consent_share=payload.consent_share,
+        income_tier=payload.income_tier,
         actor=actor,
     )
-    return Status(201, _request_out(req, payload.income_tier))
+    return Status(201, _request_out(req))
 
 
 @router.get("/requests/{pk}", response=VisitRequestOut, auth=AUTH_REQUIRED, summary="신청 상태·대기 순번·예상 요금")

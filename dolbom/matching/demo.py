@@ -9,7 +9,7 @@ from typing import Any
 from dolbom.accounts.models import User
 from dolbom.regions.models import Region
 
-from .models import Caregiver, Qualification, WeeklyAvailability
+from .models import Caregiver, Qualification, ServiceProvider, WeeklyAvailability
 
 # 수원시 구: 장안, 권선, 팔달, 영통 — with a point near each 구 office as fallback when the region has none
 GU = {
@@ -18,6 +18,13 @@ GU = {
     "4111500000": (37.2826, 127.0198),
     "4111700000": (37.2596, 127.0465),
 }
+
+# 서비스제공기관 (demo names): the north 구 (장안, 팔달) and the south 구 (권선, 영통) each have one
+PROVIDERS = {
+    "north": ("수원 북부 아이돌봄 서비스제공기관(데모)", "4111100000", "031-000-0101"),
+    "south": ("수원 남부 아이돌봄 서비스제공기관(데모)", "4111700000", "031-000-0202"),
+}
+PROVIDER_OF_GU = {"4111100000": "north", "4111500000": "north", "4111300000": "south", "4111700000": "south"}
 
 CAREGIVERS = [
     # name, home 구, infant, illness, languages, shift (start, end), max age months
@@ -38,6 +45,10 @@ def load(stdout: Any) -> list[str]:
         return ["방문돌봄 데모: 수원시 구 지역이 없어 돌보미를 만들지 않았습니다."]
     user = User.objects.filter(username="caregiver").first()
     far_future = dt.date.today() + dt.timedelta(days=730)
+    providers = {
+        key: ServiceProvider.objects.update_or_create(name=name, region=regions[code], defaults={"phone": phone})[0]
+        for key, (name, code, phone) in PROVIDERS.items()
+    }
     for i, (name, home, infant, illness, langs, (start, end), max_age) in enumerate(CAREGIVERS):
         region = regions[home]
         lat, lng = (region.lat, region.lng) if region.lat and region.lng else GU[home]
@@ -52,6 +63,7 @@ def load(stdout: Any) -> list[str]:
                 "background_check_expires": far_future,
                 "languages": langs,
                 "max_child_age_months": max_age,
+                "provider": providers[PROVIDER_OF_GU[home]],
             },
         )
         c.regions_served.set([regions[home], *[r for code, r in regions.items() if code != home][:1]])
@@ -66,4 +78,7 @@ def load(stdout: Any) -> list[str]:
             WeeklyAvailability.objects.create(
                 caregiver=c, weekday=weekday, start_time=dt.time(start), end_time=dt.time(end)
             )
-    return [f"방문돌봄 데모: 수원시 돌보미 {len(CAREGIVERS)}명 (정돌보미 = caregiver 계정)"]
+    return [
+        f"방문돌봄 데모: 수원시 돌보미 {len(CAREGIVERS)}명 (정돌보미 = caregiver 계정), "
+        f"서비스제공기관 {len(PROVIDERS)}곳"
+    ]

@@ -9,7 +9,36 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from dolbom.core.crypto import EncryptedTextField
 from dolbom.core.models import BaseModel
+
+
+class ServiceProvider(BaseModel):
+    """서비스제공기관: the agency that employs and supervises caregivers (e.g. a 가족센터 running 아이돌봄).
+
+    Not a directory `Facility`: a provider gives care in families' homes, not at a place with capacity and
+    opening hours, so most providers are not in the facility directory at all; `facility` links one that is."""
+
+    name = models.CharField(_("기관명"), max_length=200)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("지역"))
+    phone = models.CharField(_("전화번호"), max_length=40, blank=True)
+    facility = models.ForeignKey(
+        "directory.Facility",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("시설 정보"),
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("서비스제공기관")
+        verbose_name_plural = _("서비스제공기관")
+        constraints = [models.UniqueConstraint(fields=["name", "region"], name="service_provider_name_region")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Caregiver(BaseModel):
@@ -31,6 +60,14 @@ class Caregiver(BaseModel):
     max_child_age_months = models.PositiveIntegerField(_("돌봄 가능 최대 연령(개월)"), default=155)
     max_children = models.PositiveIntegerField(_("동시 돌봄 아동 수"), default=2)
     is_active = models.BooleanField(_("활동 중"), default=True, db_index=True)
+    provider = models.ForeignKey(
+        ServiceProvider,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="caregivers",
+        verbose_name=_("서비스제공기관"),
+    )
 
     class Meta:
         ordering = ["id"]
@@ -163,6 +200,9 @@ class VisitRequest(BaseModel):
     status = models.CharField(_("상태"), max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
     note = models.TextField(_("요청 메모"), blank=True)
     consent_share = models.BooleanField(_("돌보미에게 필요 정보 제공 동의"), default=False)
+    # 아이돌봄 소득유형 (가형..마형) the family chose for the fee quote; "" = not known. Encrypted at rest like
+    # every income figure.
+    income_tier = EncryptedTextField(_("소득유형"), blank=True, default="")
 
     class Meta:
         ordering = ["created_at", "id"]

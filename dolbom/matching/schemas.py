@@ -16,7 +16,7 @@ class VisitRequestIn(Schema):
     needs: list[str] = []
     language: str = Field(default="", max_length=8)
     note: str = Field(default="", max_length=1000)
-    income_tier: str | None = None  # for the fee quote only; not stored
+    income_tier: str | None = Field(default=None, max_length=8)  # 가형..마형, stored encrypted; None: unknown
     consent_share: bool = False  # consent to share the needed details with the caregiver
 
 

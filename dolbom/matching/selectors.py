@@ -15,7 +15,14 @@ from django.db.models import Avg, Q, QuerySet
 from django.utils import timezone
 
 from dolbom.matching import engine
-from dolbom.matching.models import AvailabilityException, Caregiver, VisitAssignment, VisitRating, VisitRequest
+from dolbom.matching.models import (
+    AvailabilityException,
+    Caregiver,
+    ServiceProvider,
+    VisitAssignment,
+    VisitRating,
+    VisitRequest,
+)
 
 RATES_FILE = Path(settings.BASE_DIR) / "dolbom" / "benefits" / "eligibility" / "parameters" / "child_care_service.yaml"
 
@@ -65,8 +72,10 @@ def caregiver_day_availability(*, caregiver: Caregiver, day: dt.date) -> list[en
 
 
 def _caregiver_queryset() -> QuerySet[Caregiver]:
-    return Caregiver.objects.filter(is_active=True).prefetch_related(
-        "qualifications", "weekly", "exceptions", "regions_served"
+    return (
+        Caregiver.objects.filter(is_active=True)
+        .select_related("provider")
+        .prefetch_related("qualifications", "weekly", "exceptions", "regions_served")
     )
 
 
@@ -234,13 +243,18 @@ def hourly_rate_on(day: dt.date) -> int:
 def visit_fee_quote(
     *,
     request: VisitRequest,
-    income_tier: str | None,
+    income_tier: str | None = None,
     tier_shares: dict[str, float] | None = None,
     starts_at: dt.datetime | None = None,
     ends_at: dt.datetime | None = None,
 ) -> engine.FeeQuote:
-    """Quote for the requested times, or for other (actual) times when given."""
+    """Quote for the requested times, or for other (actual) times when given. `income_tier` defaults to the
+    one the family gave with the request; the government's share per tier comes from the 아이돌봄 rules
+    (`idolbom_tier_shares`) in force on the day, unless `tier_shares` is given. An unknown or unreadable
+    tier is quoted at the full price with a note."""
     import holidays as holiday_calendar
+
+    from dolbom.benefits.eligibility.idolbom import idolbom_tier_shares, normalise_tier
 
     start = timezone.localtime(starts_at or request.starts_at, _tz())
     end = timezone.localtime(ends_at or request.ends_at, _tz())
@@ -249,13 +263,23 @@ def visit_fee_quote(
         end = start + dt.timedelta(minutes=1)
     days = {start.date() + dt.timedelta(days=k) for k in range((end.date() - start.date()).days + 1)}
     kr = holiday_calendar.country_holidays("KR", years=sorted({d.year for d in days}))
+    tier = income_tier if income_tier else (request.income_tier or None)
+    try:
+        tier = normalise_tier(tier)
+    except ValueError:
+        tier = None
+    if tier_shares is None:
+        try:
+            tier_shares = idolbom_tier_shares(on=start.date())
+        except LookupError:  # no parameter in force that day: quote the full price (the engine adds the note)
+            tier_shares = {}
     return engine.fee_quote(
         start.replace(tzinfo=None),
         end.replace(tzinfo=None),
         hourly_rate_on(start.date()),
         {d for d in days if d in kr},
-        income_tier,
-        tier_shares or {},
+        tier,
+        tier_shares,
     )
 
 
@@ -336,46 +360,89 @@ def open_requests_in_scope(*, prefixes: list[str] | None) -> QuerySet[VisitReque
 
 @dataclass(frozen=True)
 class Quality:
+    """Quality figures from follow-up (사후관리): completed visits, the families' ratings, problem reports and
+    follow-up tasks (all, and those still open)."""
+
     visits: int
     ratings: int
     average: float | None
     low_ratings: int
     followups: int
+    reports: int = 0
+    open_followups: int = 0
 
 
-def caregiver_quality(*, caregiver_ids: Iterable[int]) -> dict[int, Quality]:
-    """Quality figures per caregiver from completed visits, ratings and follow-ups."""
+def _quality_rows(key: str, ids: list[int]) -> dict[int, Quality]:
+    """Figures grouped by `key` ("caregiver_id" or "caregiver__provider_id")."""
     from django.db.models import Count
 
     from dolbom.matching.models import FollowUpTask
 
-    ids = list(caregiver_ids)
+    flt = {f"{key}__in": ids}
     visits = dict(
-        VisitAssignment.objects.filter(caregiver_id__in=ids, status=VisitAssignment.Status.COMPLETED)
-        .values("caregiver_id")
+        VisitAssignment.objects.filter(status=VisitAssignment.Status.COMPLETED, **flt)
+        .values(key)
         .annotate(n=Count("id"))
-        .values_list("caregiver_id", "n")
+        .values_list(key, "n")
     )
     rating_rows = {
-        r["caregiver_id"]: r
-        for r in VisitRating.objects.filter(caregiver_id__in=ids)
-        .values("caregiver_id")
+        r[key]: r
+        for r in VisitRating.objects.filter(**flt)
+        .values(key)
         .annotate(n=Count("id"), avg=Avg("stars"), low=Count("id", filter=Q(stars__lte=2)))
     }
-    fus = dict(
-        FollowUpTask.objects.filter(caregiver_id__in=ids)
-        .values("caregiver_id")
-        .annotate(n=Count("id"))
-        .values_list("caregiver_id", "n")
-    )
+    fu_rows = {
+        r[key]: r
+        for r in FollowUpTask.objects.filter(**flt)
+        .values(key)
+        .annotate(
+            n=Count("id"),
+            reports=Count("id", filter=Q(reason=FollowUpTask.Reason.REPORT)),
+            open=Count("id", filter=~Q(status=FollowUpTask.Status.DONE)),
+        )
+    }
     out = {}
     for i in ids:
         r = rating_rows.get(i)
+        f = fu_rows.get(i)
         out[i] = Quality(
             visits=visits.get(i, 0),
             ratings=r["n"] if r else 0,
             average=round(float(r["avg"]), 2) if r else None,
             low_ratings=r["low"] if r else 0,
-            followups=fus.get(i, 0),
+            followups=f["n"] if f else 0,
+            reports=f["reports"] if f else 0,
+            open_followups=f["open"] if f else 0,
         )
     return out
+
+
+def caregiver_quality(*, caregiver_ids: Iterable[int]) -> dict[int, Quality]:
+    """Quality figures per caregiver from completed visits, ratings, problem reports and follow-ups."""
+    return _quality_rows("caregiver_id", sorted(set(caregiver_ids)))
+
+
+@dataclass(frozen=True)
+class ProviderQuality:
+    provider: ServiceProvider
+    caregivers: int  # active caregivers
+    quality: Quality
+
+
+def provider_quality(*, prefixes: list[str] | None = None) -> list[ProviderQuality]:
+    """Quality figures per 서비스제공기관 (its caregivers' visits, ratings, reports, follow-ups), for the
+    providers in the given region prefixes (None: all), worst average first so problems stand out."""
+    from django.db.models import Count
+
+    qs = ServiceProvider.objects.select_related("region").annotate(
+        n_caregivers=Count("caregivers", filter=Q(caregivers__is_active=True))
+    )
+    if prefixes is not None:
+        cond = Q(pk__in=[])
+        for p in prefixes:
+            cond |= Q(region__code__startswith=p)
+        qs = qs.filter(cond)
+    providers = list(qs.order_by("name", "id"))
+    figures = _quality_rows("caregiver__provider_id", [p.pk for p in providers])
+    rows = [ProviderQuality(p, p.n_caregivers, figures[p.pk]) for p in providers]  # type: ignore[attr-defined]
+    return sorted(rows, key=lambda r: (r.quality.average is None, r.quality.average or 0, r.provider.name))

@@ -55,10 +55,20 @@ def visit_request_create(
     urgency: int = 0,
     note: str = "",
     consent_share: bool = False,
+    income_tier: str | None = None,
     actor: Any,
 ) -> VisitRequest:
+    """`income_tier`: the family's 아이돌봄 소득유형 (가형..마형) when it knows it, for the fee quote's
+    government share; None or "" when not known (the quote is then the full price with a note)."""
+    from dolbom.benefits.eligibility.idolbom import normalise_tier
+
     kids = list(children)
     errors: dict[str, str] = {}
+    try:
+        tier = normalise_tier(income_tier) or ""
+    except ValueError:
+        tier = ""
+        errors["income_tier"] = "소득유형은 가형·나형·다형·라형·마형 중 하나이거나 비워 두어야 합니다."
     if service not in VisitRequest.Service.values:
         errors["service"] = "알 수 없는 서비스입니다."
     if not kids:
@@ -99,6 +109,7 @@ def visit_request_create(
             urgency=urgency,
             note=note,
             consent_share=consent_share,
+            income_tier=tier,
         )
         req.children.set(kids)
         audit_log(actor=actor, action="visit_request.create", obj=req, after={"status": req.status})
@@ -429,7 +440,7 @@ def visit_end_record(
             raise TransitionNotAllowed("도착을 기록한 방문만 종료할 수 있습니다.")
         if now <= a.arrived_at:
             raise InvalidInput(detail={"fields": {"ended_at": "종료 시각은 도착 시각보다 늦어야 합니다."}})
-        quote = visit_fee_quote(request=r, income_tier=None, starts_at=a.arrived_at, ends_at=now)
+        quote = visit_fee_quote(request=r, starts_at=a.arrived_at, ends_at=now)
         a.ended_at = now
         a.care_notes = notes.strip()
         a.actual_hours = round((now - a.arrived_at).total_seconds() / 3600, 2)

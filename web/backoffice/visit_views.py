@@ -192,7 +192,11 @@ def coordinator_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "visits/coordinator_home.html",
-        {"rows": rows, "tasks": [{"t": t, "q": quality.get(t.caregiver_id or 0)} for t in tasks]},
+        {
+            "rows": rows,
+            "tasks": [{"t": t, "q": quality.get(t.caregiver_id or 0)} for t in tasks],
+            "providers": selectors.provider_quality(prefixes=prefixes),
+        },
     )
 
 

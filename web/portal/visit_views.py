@@ -21,6 +21,14 @@ NEEDS = [
     ("language", "외국어 지원"),
     ("special_needs", "특수 돌봄"),
 ]
+INCOME_TIERS = [
+    ("", "모름 (전액 기준으로 안내)"),
+    ("가형", "가형"),
+    ("나형", "나형"),
+    ("다형", "다형"),
+    ("라형", "라형"),
+    ("마형", "마형 (정부지원 없음)"),
+]
 LANGUAGES = [
     ("", "선택 안 함"),
     ("en", "영어"),
@@ -61,7 +69,7 @@ def _row(req: VisitRequest) -> dict[str, Any]:
     return {
         "req": req,
         "queue": selectors.visit_queue_status(request=req),
-        "fee": selectors.visit_fee_quote(request=req, income_tier=None),
+        "fee": selectors.visit_fee_quote(request=req),
         "assignment": active,
         "can_cancel": req.status in ("open", "proposed", "assigned"),
         "open_followups": [f for f in req.followups.all() if f.status != "done"],
@@ -125,6 +133,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         "note": "",
         "children": [],
         "consent": False,
+        "income_tier": "",
     }
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -141,6 +150,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
             note=p.get("note", "").strip()[:1000],
             children=[int(v) for v in p.getlist("child") if v.isdigit()],
             consent=p.get("consent") == "yes",
+            income_tier=p.get("income_tier", ""),
         )
         try:
             day = dt.date.fromisoformat(form["date"])
@@ -187,6 +197,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                     urgency=1 if form["service"] == VisitRequest.Service.URGENT else 0,
                     note=form["note"],
                     consent_share=True,
+                    income_tier=form["income_tier"],
                     actor=request.user,
                 )
             except ApplicationError as e:
@@ -202,6 +213,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         "services": VisitRequest.Service.choices,
         "needs": NEEDS,
         "languages": LANGUAGES,
+        "income_tiers": INCOME_TIERS,
     }
     return render(request, "visits/new.html", context, status=422 if errors else 200)
 

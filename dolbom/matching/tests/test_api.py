@@ -3,7 +3,9 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 
+from dolbom.benefits.eligibility.idolbom import idolbom_tier_shares
 from dolbom.matching.models import VisitAssignment, VisitRequest
 from tests.factories import UserFactory
 
@@ -37,8 +39,39 @@ def test_citizen_requests_and_sees_queue_and_fee(api_client, auth_header, citize
     body = r.json()
     assert body["status"] == "open" and body["queue"]["position"] == 1 and body["queue"]["minutes"] > 0
     assert body["fee"]["surcharge_amount"] > 0  # 22:00–23:00 is night
-    assert body["fee"]["government_share"] == 0 and "나형" in body["fee"]["notes"][0]
-    assert VisitRequest.objects.get().urgency == 1
+    # the government's share for 나형 comes from the 아이돌봄 rules in force on the day; the family pays the rest
+    share = idolbom_tier_shares(on=at(18).date())["나형"]
+    fee = body["fee"]
+    assert 0 < share < 1 and fee["income_tier"] == "나형"
+    assert abs(fee["government_share"] - fee["total"] * share) <= 1
+    assert fee["family_share"] == fee["total"] - fee["government_share"] > 0
+    req = VisitRequest.objects.get()
+    assert req.urgency == 1 and req.income_tier == "나형"
+    # stored encrypted, like every income figure
+    with connection.cursor() as cur:
+        cur.execute("SELECT income_tier FROM matching_visitrequest WHERE id = %s", [req.pk])
+        assert "나형" not in cur.fetchone()[0]
+
+
+def test_unknown_income_tier_is_quoted_in_full_with_a_note(api_client, auth_header, citizen, household, regions):
+    r = api_client.post(
+        "/api/v1/visits/requests", payload(household), content_type="application/json", **auth_header(citizen)
+    )
+    assert r.status_code == 201, r.content
+    fee = r.json()["fee"]
+    assert fee["government_share"] == 0 and fee["family_share"] == fee["total"] > 0
+    assert any("소득유형 미확인" in n for n in fee["notes"])
+
+
+def test_bad_income_tier_is_422(api_client, auth_header, citizen, household, regions):
+    r = api_client.post(
+        "/api/v1/visits/requests",
+        payload(household, income_tier="바형"),
+        content_type="application/json",
+        **auth_header(citizen),
+    )
+    assert r.status_code == 422 and "income_tier" in r.json()["detail"]["fields"]
+    assert not VisitRequest.objects.exists()
 
 
 def test_bad_request_is_422_with_fields(api_client, auth_header, citizen, household, regions):

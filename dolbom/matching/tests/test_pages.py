@@ -141,3 +141,18 @@ def test_caregiver_edits_availability(client, cg_user, tonight):
     rule = tonight.weekly.first()
     client.post("/backoffice/visits/availability/", {"action": "weekly_remove", "id": rule.pk})
     assert tonight.weekly.count() == 7
+
+
+def test_coordinator_sees_provider_quality_of_their_region_only(
+    client, regions, coordinator_suwon, coordinator_gangnam
+):
+    from dolbom.matching.models import ServiceProvider
+
+    ServiceProvider.objects.create(name="장안 제공기관", region=regions["jangan"])
+    ServiceProvider.objects.create(name="강남 제공기관", region=regions["gangnam"])
+    client.force_login(coordinator_suwon)
+    body = client.get("/backoffice/visits/coordinate/").content.decode()
+    assert "서비스제공기관별 품질" in body and "장안 제공기관" in body and "강남 제공기관" not in body
+    client.force_login(coordinator_gangnam)
+    body = client.get("/backoffice/visits/coordinate/").content.decode()
+    assert "강남 제공기관" in body and "장안 제공기관" not in body

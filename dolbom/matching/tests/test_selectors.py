@@ -106,3 +106,76 @@ def test_new_year_is_a_holiday_in_fee_quotes(household, regions, citizen, day):
     )
     q = visit_fee_quote(request=req, income_tier=None)
     assert q.total == round(hourly_rate_on(day) * 2 * 1.5)
+
+
+def _visit(household, regions, citizen, caregiver, *, stars, report=False, start=9):
+    """A completed visit of `caregiver` rated `stars`, with a follow-up task when rated low or reported."""
+    from dolbom.matching.models import FollowUpTask, VisitAssignment
+
+    req = make_request(household, regions, citizen, start=start, end=start + 1)
+    VisitAssignment.objects.create(
+        request=req, caregiver=caregiver, status="completed", starts_at=req.starts_at, ends_at=req.ends_at
+    )
+    VisitRating.objects.create(request=req, caregiver=caregiver, household=household, stars=stars)
+    if stars <= 2 or report:
+        FollowUpTask.objects.create(
+            request=req,
+            caregiver=caregiver,
+            region=req.region,
+            reason="report" if report else "low_rating",
+            due_date=DAY,
+            status="open" if report else "done",
+        )
+    return req
+
+
+def test_caregiver_and_provider_quality_figures(household, regions, citizen):
+    from dolbom.matching.models import ServiceProvider
+    from dolbom.matching.selectors import caregiver_quality, provider_quality
+
+    north = ServiceProvider.objects.create(name="북부 제공기관", region=regions["jangan"])
+    south = ServiceProvider.objects.create(name="남부 제공기관", region=regions["jangan"])
+    elsewhere = ServiceProvider.objects.create(name="강남 제공기관", region=regions["gangnam"])
+    a, b = make_caregiver(regions, "가"), make_caregiver(regions, "나")
+    c = make_caregiver(regions, "다")
+    a.provider = b.provider = north
+    c.provider = south
+    for x in (a, b, c):
+        x.save()
+    _visit(household, regions, citizen, a, stars=5, start=8)
+    _visit(household, regions, citizen, a, stars=2, start=10)
+    _visit(household, regions, citizen, b, stars=4, report=True, start=12)
+    _visit(household, regions, citizen, c, stars=5, start=14)
+
+    q = caregiver_quality(caregiver_ids=[a.pk, b.pk])
+    assert (q[a.pk].visits, q[a.pk].ratings, q[a.pk].average, q[a.pk].low_ratings) == (2, 2, 3.5, 1)
+    assert (q[a.pk].followups, q[a.pk].reports, q[a.pk].open_followups) == (1, 0, 0)
+    assert (q[b.pk].reports, q[b.pk].open_followups) == (1, 1)
+
+    rows = provider_quality(prefixes=["41111"])
+    assert [r.provider.name for r in rows] == ["북부 제공기관", "남부 제공기관"]  # worst average first
+    n = rows[0]
+    assert n.caregivers == 2 and n.quality.visits == 3 and n.quality.ratings == 3
+    assert n.quality.average == pytest.approx(3.67) and n.quality.low_ratings == 1
+    assert (n.quality.reports, n.quality.followups, n.quality.open_followups) == (1, 2, 1)
+    assert rows[1].quality.average == 5.0 and rows[1].quality.followups == 0
+    # scope: another region's provider is not listed; None lists all
+    assert elsewhere.pk not in {r.provider.pk for r in rows}
+    assert {r.provider.pk for r in provider_quality(prefixes=None)} == {north.pk, south.pk, elsewhere.pk}
+
+
+def test_fee_quote_uses_the_stored_income_tier_and_the_idolbom_shares(household, regions, citizen):
+    from dolbom.benefits.eligibility.idolbom import idolbom_tier_shares
+
+    req = make_request(household, regions, citizen, start=9, end=12)
+    full = visit_fee_quote(request=req)
+    assert full.government_share == 0 and any("소득유형 미확인" in n for n in full.notes)
+    req.income_tier = "가형"
+    req.save()
+    req.refresh_from_db()
+    q = visit_fee_quote(request=req)
+    share = idolbom_tier_shares(on=DAY)["가형"]
+    assert q.total == full.total and q.income_tier == "가형" and q.share_rate == share
+    assert abs(q.government_share - q.total * share) <= 1 and q.family_share == q.total - q.government_share
+    # 마형 pays in full
+    assert visit_fee_quote(request=req, income_tier="마형").government_share == 0
