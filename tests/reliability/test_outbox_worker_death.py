@@ -4,13 +4,15 @@ The delivery backend here behaves like a real SMS/알림톡 provider: it records
 delivers a message to the phone once per idempotency key (the client message id). A worker "dies" by
 raising a BaseException from inside the send — after the provider accepted the message and before the row
 is marked SENT — which no `except Exception` in the outbox can swallow, just as SIGKILL leaves the row
-behind. The sweep (`notifications_retry_stale`, run by celery beat) then finishes the job.
+behind. The sweep (`notifications_retry_stale`, run by celery beat) then finishes the job. On PostgreSQL
+the last test does it for real: a worker process is SIGKILLed after the provider accepted the message.
 """
 
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -138,3 +140,55 @@ def test_email_retries_carry_the_same_message_id(parent):
     assert len(mail.outbox) == 2
     ids = {m.extra_headers["Message-ID"] for m in mail.outbox}
     assert len(ids) == 1 and next(iter(ids)).endswith(">")
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the worker is another process: it needs the PostgreSQL test database",
+)
+@pytest.mark.django_db(transaction=True)
+def test_worker_process_sigkilled_after_sending_delivers_once(parent, tmp_path, monkeypatch):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from dolbom.core import tasks
+
+    from .live import ROOT, database_url
+
+    log = tmp_path / "provider.log"
+    monkeypatch.setattr(tasks.notification_deliver_task, "delay", lambda *a, **k: None)  # no in-process delivery
+    row = _enqueue(parent, key="booking-7-created")
+    worker = (
+        "import django, sys; django.setup();"
+        "from django.conf import settings; settings.NOTIFICATION_SMS_GATEWAY = sys.argv[1];"
+        "from dolbom.core.notifications import notification_deliver;"
+        "notification_deliver(notification_id=int(sys.argv[2]))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database_url(),
+           "DOLBOM_PROVIDER_LOG": str(log), "DOLBOM_PROVIDER_HANG": "1"}  # fmt: skip
+    provider = "tests.reliability.file_provider.FileProvider"
+    proc = subprocess.Popen([sys.executable, "-c", worker, provider, str(row.pk)], cwd=ROOT, env=env)
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline and not (log.exists() and "call" in log.read_text()):
+            time.sleep(0.05)
+        assert log.exists(), "the worker never reached the provider"
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    row.refresh_from_db()
+    assert row.status == Notification.Status.SENDING and row.sent_at is None  # died before marking
+
+    monkeypatch.setenv("DOLBOM_PROVIDER_LOG", str(log))
+    monkeypatch.delenv("DOLBOM_PROVIDER_HANG", raising=False)
+    with override_settings(NOTIFICATION_SMS_GATEWAY=provider):
+        assert notifications_retry_stale(now=timezone.now() + STALE_AFTER + timedelta(seconds=1)) == 1
+    row.refresh_from_db()
+    assert row.status == Notification.Status.SENT
+    lines = log.read_text().splitlines()
+    assert lines.count("call booking-7-created") == 2  # sent twice to the provider (at least once)...
+    assert lines.count("deliver booking-7-created") == 1  # ...and received once
