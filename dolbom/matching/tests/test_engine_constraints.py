@@ -3,6 +3,8 @@
 import random
 from datetime import timedelta
 
+import pytest
+
 from dolbom.matching.engine import (
     GridIndex,
     Interval,
@@ -179,3 +181,41 @@ def test_engine_imports_nothing_from_django():
     code = "import sys, dolbom.matching.engine; print(any(m.split('.')[0] == 'django' for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+HARD_CONSTRAINTS = {
+    # name: (caregiver overrides, request overrides)
+    "region": ({"regions": frozenset({"41131"})}, {}),
+    "distance": ({"loc": (SUWON[0] + 0.2, SUWON[1])}, {}),
+    "background check expired": ({"background_check_expires": DAY - timedelta(days=1)}, {}),
+    "background check missing": ({"background_check_expires": None}, {}),
+    "infant training": ({"qualifications": ()}, {"children_ages_months": (20,)}),
+    "illness training": ({"qualifications": ()}, {"needs": frozenset({"illness"})}),
+    "age range": ({"max_child_age_months": 36}, {"children_ages_months": (60,)}),
+    "language need": ({}, {"needs": frozenset({"language"}), "language": "vi"}),
+    "sibling group size": ({"max_children": 1}, {"children_ages_months": (60, 90)}),
+    "availability": ({"availability": (Interval(at(10), at(18)),)}, {}),
+    "overlapping assignment": ({"assignments": (booked(10, 11),)}, {}),
+    "travel between assignments": ({"assignments": (booked(7, 8.9, north(12)),)}, {}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HARD_CONSTRAINTS))
+def test_every_hard_constraint_holds_in_every_path(name):
+    """Each hard constraint alone keeps the caregiver out of the check, the urgent ranking (with and without
+    the grid index), the batch (built with array operations), the greedy baseline and the exact reference."""
+    from dolbom.matching.engine import assign_batch, assign_exact, assign_greedy
+
+    cg_kw, req_kw = HARD_CONSTRAINTS[name]
+    cg_kw = dict(cg_kw)
+    loc = cg_kw.pop("loc", SUWON)
+    bad = caregiver("C1", loc=loc, **cg_kw)
+    r = request("R1", **req_kw)
+    policy = MatchingPolicy()
+    assert not eligible(bad, r, policy)[0]
+    assert rank_candidates(r, [bad], policy) == []
+    assert rank_candidates(r, GridIndex([bad]), policy) == []
+    for res in (assign_batch([r], [bad], policy), assign_greedy([r], [bad], policy), assign_exact([r], [bad], policy)):
+        assert res.filled == 0 and res.unfilled["R1"]
+    # the control: without the violation the same request is filled
+    assert assign_batch([r], [caregiver("C1", languages=frozenset({"ko", "vi"}))], policy).filled == 1

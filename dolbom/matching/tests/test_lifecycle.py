@@ -256,3 +256,15 @@ def test_the_family_is_told_at_every_step(assigned, cg_user, citizen):
     _done(assigned, cg_user)
     kinds = list(Notification.objects.filter(recipient=citizen).order_by("id").values_list("kind", flat=True))
     assert kinds == ["visit.requested", "visit.confirmed", "visit.arrived", "visit.completed"]
+
+
+def test_a_confirmed_visit_can_be_cancelled_and_its_caregiver_is_freed(assigned, citizen, cg_user):
+    """assigned → cancelled (the open and proposed branches are tested with the API and the batch)."""
+    assert assigned.request.status == "assigned"
+    visit_request_cancel(request=assigned.request, actor=citizen)
+    assigned.refresh_from_db()
+    assigned.request.refresh_from_db()
+    assert assigned.request.status == "cancelled" and assigned.status == "cancelled"
+    assert AuditEntry.objects.filter(action="visit_request.cancel", object_id=str(assigned.request.pk)).exists()
+    with pytest.raises(TransitionNotAllowed):
+        visit_arrival_record(assignment=assigned, actor=cg_user, at=at(9.05))
