@@ -3,20 +3,22 @@
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 CHILD_ROWS = 4
-TRI = [("", "모름"), ("yes", "예"), ("no", "아니오")]
+TRI = [("", _("모름")), ("yes", _("예")), ("no", _("아니오"))]
 INCOME_BANDS = [
-    ("", "모름 (입력하지 않음)"),
-    ("50", "기준중위소득 50% 이하"),
-    ("100", "50% 초과 ~ 100% 이하"),
-    ("150", "100% 초과 ~ 150% 이하"),
-    ("200", "150% 초과 ~ 200% 이하"),
-    ("250", "200% 초과 ~ 250% 이하"),
-    ("251", "250% 초과"),
+    ("", _("모름 (입력하지 않음)")),
+    ("50", _("기준중위소득 50% 이하")),
+    ("100", _("50% 초과 ~ 100% 이하")),
+    ("150", _("100% 초과 ~ 150% 이하")),
+    ("200", _("150% 초과 ~ 200% 이하")),
+    ("250", _("200% 초과 ~ 250% 이하")),
+    ("251", _("250% 초과")),
 ]
-LOW_INCOME = [("", "해당 없음 또는 모름"), ("수급자", "기초생활 수급자"), ("차상위", "차상위계층")]
-FETUSES = [(str(n), f"{n}명") for n in range(1, 6)]
+LOW_INCOME = [("", _("해당 없음 또는 모름")), ("수급자", _("기초생활 수급자")), ("차상위", _("차상위계층"))]
+FETUSES = [(str(n), format_lazy(_("{n}명"), n=n)) for n in range(1, 6)]
 
 
 def _tri(value: str) -> bool | None:
@@ -25,40 +27,50 @@ def _tri(value: str) -> bool | None:
 
 class BenefitCheckForm(forms.Form):
     region = forms.CharField(
-        label="사는 곳",
+        label=_("사는 곳"),
         max_length=60,
-        help_text="시·군·구 이름이나 동 이름 (예: 수원시 장안구, 광주 북구, 서초구)",
+        help_text=_("시·군·구 이름이나 동 이름 (예: 수원시 장안구, 광주 북구, 서초구)"),
         widget=forms.TextInput(attrs={"list": "region-options", "autocomplete": "off", "data-region-search": ""}),
     )
     as_of = forms.DateField(
-        label="기준일", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="비우면 오늘"
+        label=_("기준일"), required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=_("비우면 오늘")
     )
-    pregnant = forms.BooleanField(label="임신 중입니다", required=False)
-    due_date = forms.DateField(label="출산 예정일", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    fetuses = forms.ChoiceField(label="태아 수", choices=FETUSES, required=False, initial="1")
-    income_band = forms.ChoiceField(label="소득 구간", choices=INCOME_BANDS, required=False)
+    pregnant = forms.BooleanField(label=_("임신 중입니다"), required=False)
+    due_date = forms.DateField(label=_("출산 예정일"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    fetuses = forms.ChoiceField(label=_("태아 수"), choices=FETUSES, required=False, initial="1")
+    income_band = forms.ChoiceField(label=_("소득 구간"), choices=INCOME_BANDS, required=False)
     income_pct = forms.IntegerField(
-        label="정확한 비율(%)을 알면", required=False, min_value=0, max_value=1000, help_text="입력하면 구간보다 우선"
+        label=_("정확한 비율(%)을 알면"),
+        required=False,
+        min_value=0,
+        max_value=1000,
+        help_text=_("입력하면 구간보다 우선"),
     )
-    household_size = forms.IntegerField(label="가구원 수", required=False, min_value=1, max_value=20)
-    single_parent = forms.ChoiceField(label="한부모 가구", choices=TRI, required=False)
-    multicultural = forms.ChoiceField(label="다문화 가구", choices=TRI, required=False)
-    disability_in_household = forms.ChoiceField(label="장애가 있는 가족", choices=TRI, required=False)
-    low_income_status = forms.ChoiceField(label="수급·차상위", choices=LOW_INCOME, required=False)
-    parent1_employed = forms.ChoiceField(label="보호자 1 재직(고용보험 가입)", choices=TRI, required=False)
-    parent2_employed = forms.ChoiceField(label="보호자 2 재직(고용보험 가입)", choices=TRI, required=False)
+    household_size = forms.IntegerField(label=_("가구원 수"), required=False, min_value=1, max_value=20)
+    single_parent = forms.ChoiceField(label=_("한부모 가구"), choices=TRI, required=False)
+    multicultural = forms.ChoiceField(label=_("다문화 가구"), choices=TRI, required=False)
+    disability_in_household = forms.ChoiceField(label=_("장애가 있는 가족"), choices=TRI, required=False)
+    low_income_status = forms.ChoiceField(label=_("수급·차상위"), choices=LOW_INCOME, required=False)
+    parent1_employed = forms.ChoiceField(label=_("보호자 1 재직(고용보험 가입)"), choices=TRI, required=False)
+    parent2_employed = forms.ChoiceField(label=_("보호자 2 재직(고용보험 가입)"), choices=TRI, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         for i in range(1, CHILD_ROWS + 1):
             self.fields[f"child_{i}_birth"] = forms.DateField(
-                label=f"자녀 {i} 생년월일", required=False, widget=forms.DateInput(attrs={"type": "date"})
+                label=format_lazy(_("자녀 {i} 생년월일"), i=i),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
             )
             self.fields[f"child_{i}_daycare"] = forms.ChoiceField(
-                label=f"자녀 {i} 어린이집·유치원 이용", choices=TRI, required=False
+                label=format_lazy(_("자녀 {i} 어린이집·유치원 이용"), i=i), choices=TRI, required=False
             )
             self.fields[f"child_{i}_order"] = forms.IntegerField(
-                label=f"자녀 {i} 출생순위", required=False, min_value=1, max_value=20, help_text="모르면 비워 두세요"
+                label=format_lazy(_("자녀 {i} 출생순위"), i=i),
+                required=False,
+                min_value=1,
+                max_value=20,
+                help_text=_("모르면 비워 두세요"),
             )
 
     def child_rows(self) -> list[dict[str, Any]]:
@@ -75,7 +87,7 @@ class BenefitCheckForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("pregnant") and not data.get("due_date"):
-            self.add_error("due_date", "임신 중이면 출산 예정일을 입력해 주세요.")
+            self.add_error("due_date", _("임신 중이면 출산 예정일을 입력해 주세요."))
         return data
 
     def check_input(self) -> dict[str, Any]:
