@@ -45,6 +45,8 @@ class Engine:
             params = parameters.get(spec.key, {})
             self.rules[spec.key] = cls(spec.key, params, spec.config)
         self._info_cache: dict[str, Answer] = {}
+        #: information entries relevant to a (stages, situations) pair: few pairs occur, so the choice is cached
+        self._relevant_cache: dict[tuple[frozenset[str], frozenset[str]], frozenset[int]] = {}
         # Indexes so a check touches only the programmes that can apply: national rules, local programmes by
         # region code, information entries by life-cycle stage.
         self._always: list[int] = []
@@ -102,11 +104,17 @@ class Engine:
             picked.update(self._info_all)
         elif information == "relevant":
             stages, situations = household_tags(hh)
-            for stage in stages:
-                for i in self._info_by_stage.get(stage, ()):
-                    wanted = self.specs[i].situations
-                    if not wanted or situations.intersection(wanted):
-                        picked.add(i)
+            key = (frozenset(stages), frozenset(situations))
+            relevant = self._relevant_cache.get(key)
+            if relevant is None:
+                found: set[int] = set()
+                for stage in stages:
+                    for i in self._info_by_stage.get(stage, ()):
+                        wanted = self.specs[i].situations
+                        if not wanted or situations.intersection(wanted):
+                            found.add(i)
+                relevant = self._relevant_cache[key] = frozenset(found)
+            picked.update(relevant)
         later: dict[date, Household] = {}  # the household on later dates, shared by every rule
         results = []
         specs, info = self.specs, self._info_cache
@@ -128,10 +136,26 @@ class Engine:
         pdates = rule.sorted_parameter_dates()
         if pdates and pdates[-1] > as_of:
             dates.update(d for d in pdates[bisect_right(pdates, as_of) :] if d <= horizon)
+        if not dates:
+            return []
+        if isinstance(rule, PerChildRule):
+            with rule.look_ahead(hh):
+                return self._changes_on(rule, sorted(dates), marks, answer, hh, later_cache, True)
+        return self._changes_on(rule, sorted(dates), marks, answer, hh, later_cache, False)
+
+    def _changes_on(
+        self,
+        rule: Rule,
+        dates: list[date],
+        marks: list[tuple[date, str, int | None, int | None]],
+        answer: Answer,
+        hh: Household,
+        later_cache: dict[date, Household],
+        per_child: bool,
+    ) -> list[Change]:
         out: list[Change] = []
         prev = answer
-        per_child = isinstance(rule, PerChildRule)
-        for on in sorted(dates):
+        for on in dates:
             later = later_cache.get(on)
             if later is None:
                 later = later_cache[on] = hh.at(on)

@@ -8,7 +8,10 @@ reasons are the trace of the conditions checked.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import threading
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -189,6 +192,23 @@ class PerChildRule(Rule):
     #: whether `decide_child` reads the birth order (sorting children costs time on every evaluation)
     needs_birth_order = False
 
+    def __init__(self, key: str, params: dict[str, Parameter], config: dict[str, Any] | None = None):
+        super().__init__(key, params, config)
+        #: per-child results while the engine looks ahead for one household (`look_ahead`), per thread
+        self._local = threading.local()
+
+    @contextmanager
+    def look_ahead(self, hh: Household) -> Iterator[None]:
+        """Within this block, answers with `explain=False` (the engine looking ahead for `hh` on later dates)
+        reuse per-child results: between two of the age marks of `child_months` and within one period of the
+        figures, a child's status and amount cannot change (that is what the marks promise)."""
+        self._local.memo = {}
+        self._local.bands = sorted(set(self.child_months(hh.as_of)))
+        try:
+            yield
+        finally:
+            self._local.memo = None
+
     def decide(self, hh: Household, ctx: Ctx) -> Answer:
         if not hh.children_told:
             return self.no_children_told()
@@ -198,16 +218,41 @@ class PerChildRule(Rule):
             if hh.pregnancy is not None:
                 reasons.append(f"출산 예정일({hh.pregnancy.due_date.isoformat()}) 이후 {self.expecting_note}")
             return self.answer(INELIGIBLE, NO_AMOUNT, reasons)
-        if self.needs_birth_order:
-            orders = birth_orders(children)
-            results = [self.decide_child(i, c, orders[i][0], orders[i][1], hh, ctx) for i, c in enumerate(children)]
-        else:
-            results = [self.decide_child(i, c, 0, False, hh, ctx) for i, c in enumerate(children)]
+        orders = birth_orders(children) if self.needs_birth_order else None
+        memo: dict[tuple[int, int, int, bool, int], tuple[ChildResult, bool]] | None = (
+            None if ctx.explain else getattr(self._local, "memo", None)
+        )
+        if memo is None:
+            if orders is not None:
+                results = [self.decide_child(i, c, *orders[i], hh, ctx) for i, c in enumerate(children)]
+            else:
+                results = [self.decide_child(i, c, 0, False, hh, ctx) for i, c in enumerate(children)]
+            return self._aggregate(results, ctx)
+        # Looking ahead (see `Engine._changes`): a child's status and amount depend only on its age band (between
+        # two age marks), its birth order and the figures in force: decided once per (child, band, order, period).
+        # Reasons are not kept when looking ahead, so a result reused from another date in the band is exact.
+        period = bisect_right(self._sorted_parameter_dates, hh.as_of)
+        bands = self._local.bands
+        verified = ctx.verified
+        results = []
+        for i, c in enumerate(children):
+            order, told = orders[i] if orders is not None else (0, False)
+            key = (i, bisect_right(bands, months_between(c.birth_date, hh.as_of)), order, told, period)
+            hit = memo.get(key)
+            if hit is None:
+                ctx.verified = True
+                hit = memo[key] = (self.decide_child(i, c, order, told, hh, ctx), ctx.verified)
+            results.append(hit[0])
+            verified = verified and hit[1]
+        ctx.verified = verified
         return self._aggregate(results, ctx)
 
     def decide_child(
         self, index: int, child: Child, order: int, order_told: bool, hh: Household, ctx: Ctx
     ) -> ChildResult:
+        """One child's result. It must depend on the date only through the child's age in completed months and
+        the figures in force (the look-ahead reuses it for another date with the same age and figures), and on
+        the household only through what does not change with the date (e.g. its region)."""
         raise NotImplementedError
 
     def child_months(self, since: date | None = None) -> list[int]:
