@@ -461,7 +461,19 @@ def supply_demand(*, user: Any) -> list[dict[str, Any]]:
     latest: dict[str, Any] = {}
     qs = RegionPopulation.objects.filter(
         _scope("region__code", prefixes), region__level=Region.Level.SIGUNGU, region__is_active=True
-    ).values("region__code", "region__full_name", "as_of", "age_0", "age_1", "age_2", "age_3", "age_4", "age_5")
+    ).values(
+        "region__code",
+        "region__full_name",
+        "region__lat",
+        "region__lng",
+        "as_of",
+        "age_0",
+        "age_1",
+        "age_2",
+        "age_3",
+        "age_4",
+        "age_5",
+    )
     for r in qs:
         code = r["region__code"][:5]
         if code in latest and latest[code] >= r["as_of"]:
@@ -471,6 +483,8 @@ def supply_demand(*, user: Any) -> list[dict[str, Any]]:
             "name": r["region__full_name"],
             "children": sum(r[f"age_{i}"] for i in range(6)),  # type: ignore[literal-required]
             "as_of": r["as_of"],
+            "lat": r["region__lat"],
+            "lng": r["region__lng"],
         }
     places = {
         r["sgg"]: (r["places"] or 0, r["n"])
@@ -491,10 +505,30 @@ def supply_demand(*, user: Any) -> list[dict[str, Any]]:
                 "facilities": n,
                 "places": cap,
                 "children_per_place": round(p["children"] / cap, 2) if cap else None,
+                "lat": p["lat"],
+                "lng": p["lng"],
             }
         )
     out.sort(key=lambda r: (r["children_per_place"] is None, -(r["children_per_place"] or 0)))
     return out
+
+
+def supply_map_points(rows: list[dict[str, Any]], *, dong: bool) -> list[dict[str, Any]]:
+    """The rows of a supply table as map points (centre, name, 0–5 children, places, children per place); rows
+    without a centre stay in the table only."""
+    return [
+        {
+            "name": r["dong"] if dong else r["municipality"],
+            "code": r["code"] if dong else r["municipality_code"],
+            "lat": r["lat"],
+            "lng": r["lng"],
+            "children": r["children_0_5"],
+            "places": r["places"],
+            "per_place": r["children_per_place"],
+        }
+        for r in rows
+        if r.get("lat") is not None and r.get("lng") is not None
+    ]
 
 
 # ---------------------------------------------------------------- monitoring
@@ -867,7 +901,7 @@ def supply_demand_dong(*, user: Any, sgg_code: str) -> list[dict[str, Any]]:
     for d in dongs.values():
         out.append(
             {
-                **{k: v for k, v in d.items() if k not in ("lat", "lng")},
+                **d,
                 "children_per_place": round(d["children_0_5"] / d["places"], 2) if d["places"] else None,
             }
         )

@@ -416,10 +416,27 @@ def supply(request: HttpRequest) -> HttpResponse:
     sgg = (request.GET.get("sgg") or "")[:5]
     dongs = supply_demand_dong(user=request.user, sgg_code=sgg) if sgg else []
     name = next((r["municipality"] for r in rows if r["municipality_code"] == sgg), "")
+    from django.conf import settings
+
+    from dolbom.core.permissions import scope_prefixes
+    from dolbom.operations.statistics import supply_map_points
+
+    prefixes = scope_prefixes(request.user) or []
+    sidos = {p[:2] for p in prefixes}
     return render(
         request,
         "console/supply.html",
-        {"rows": rows, "scope": _scope_label(request.user), "dongs": dongs, "sgg": sgg, "sgg_name": name},
+        {
+            "rows": rows,
+            "scope": _scope_label(request.user),
+            "dongs": dongs,
+            "sgg": sgg,
+            "sgg_name": name,
+            "map_points": supply_map_points(dongs, dong=True) if sgg else supply_map_points(rows, dong=False),
+            "map_sido": sidos.pop() if len(sidos) == 1 else "",
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        },
     )
 
 

@@ -162,4 +162,22 @@ def test_supply_by_dong_counts_every_facility_once_and_respects_scope(client, pr
     assert sum(r["facilities"] for r in rows) == in_suwon
     assert statistics.supply_demand_dong(user=seoul_city, sgg_code="41110") == []
     client.force_login(province)
-    assert "읍·면·동별" in client.get("/console/supply/", {"sgg": "41110"}).content.decode()
+    page = client.get("/console/supply/", {"sgg": "41110"})
+    assert "읍·면·동별" in page.content.decode()
+    # the map beside the table: one point per 행정동 with a centre, the same figures as the table
+    points = page.context["map_points"]
+    assert points and len(points) == sum(1 for r in rows if r["lat"] is not None)
+    by_code = {r["code"]: r for r in rows}
+    for p in points:
+        assert p["children"] == by_code[p["code"]]["children_0_5"] and p["places"] == by_code[p["code"]]["places"]
+    body = page.content.decode()
+    assert 'id="supply-map-data"' in body and "leaflet/leaflet.js" in body and "js/supply_map.js" in body
+
+
+def test_supply_map_of_municipalities(client, province):
+    client.force_login(province)
+    page = client.get("/console/supply/")
+    points = page.context["map_points"]
+    assert len(points) >= 31 and all(p["code"].startswith("41") for p in points)
+    assert page.context["map_sido"] == "41"
+    assert "https://" not in page.content.decode().split("supply-map-data")[0].split("<main")[-1]  # no CDN
