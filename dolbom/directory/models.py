@@ -145,6 +145,33 @@ class Facility(BaseModel):
         return self.enrolment < self.capacity
 
 
+class FacilitySource(BaseModel):
+    """A public file a facility appears in. One facility can come from several sources (an 어린이집 in the
+    Seoul standard file and in the 어린이집정보공개포털 export is one facility with two rows here).
+
+    The facility's own `source_*` fields name its primary source, whose values it shows; the others fill
+    what the primary leaves empty. `record` keeps the raw row of a non-primary source (the primary's row is
+    `Facility.source_record`).
+    """
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="sources")
+    format = models.CharField(_("원자료 형식"), max_length=40)
+    key = models.CharField(_("원자료 식별자"), max_length=120)
+    name = models.CharField(_("출처"), max_length=200, blank=True)
+    file = models.CharField(_("원자료 파일"), max_length=200, blank=True)
+    date = models.DateField(_("데이터 기준일"), null=True, blank=True)
+    record = models.JSONField(_("원자료 행"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["facility_id", "created_at", "id"]
+        verbose_name = _("시설 출처")
+        verbose_name_plural = _("시설 출처")
+        constraints = [models.UniqueConstraint(fields=["format", "key"], name="facility_source_format_key")]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.format}:{self.key}"
+
+
 class OpeningInterval(models.Model):
     """`Facility.hours` flattened for the "open at" filter in SQL (see hours.opening_intervals).
 

@@ -215,3 +215,81 @@ def test_a_count_the_column_cannot_hold_is_a_reported_problem(value):
     record = build_record(fmt, row, column_map(headers, fmt), 2)
     assert record.values["capacity"] is None
     assert any(kind == "bad_number" for kind, _ in record.warnings)
+
+
+# ------------------------------------------------------------------ the same 어린이집 in two sources
+
+OVERLAP = Path(__file__).parent / "fixtures" / "portal" / "childcare_portal_seoul_overlap.utf8.csv"
+TWINS = {"11410000390": "인왕어린이집", "11290000660": "신나는어린이집", "11440000486": "구립공덕삼성어린이집",
+         "11620000574": "구립센트씨엘어린이집"}  # fmt: skip
+
+
+def _sources(facility: Facility) -> set[str]:
+    return set(facility.sources.values_list("format", flat=True))
+
+
+def test_seoul_file_and_portal_export_give_one_facility_per_daycare(real_regions, data_dir):
+    """The portal export has no 어린이집코드; name + 시군구 + (인가일자 | phone | road address) finds the twin."""
+    facility_import(path=data_dir / SEOUL)
+    report = facility_import(path=OVERLAP)
+    assert report.counts["merged"] == 4 and report.counts["created"] == 3 and report.counts["skipped"] == 0
+    assert Facility.objects.count() == 9487 + 3
+    for code, name in TWINS.items():
+        twin = Facility.objects.get(source_format="seoul-standard", source_key=code)
+        assert twin.name.replace(" ", "") == name
+        assert _sources(twin) == {"seoul-standard", "childcare-portal"}
+        portal = twin.sources.get(format="childcare-portal")
+        assert portal.file == OVERLAP.name and portal.record["시도"] == "서울특별시"
+    # The Seoul file stays the primary source: its 현원 (42) is shown, not the portal's (45).
+    assert Facility.objects.get(source_key="11290000660").enrolment == 42
+    # Of three 인왕어린이집 with one phone and address, the 인가일자 picked the right one; the others have one source.
+    assert _sources(Facility.objects.get(source_key="11410000354")) == {"seoul-standard"}
+    # Same name in the same 구, other address, phone and 인가일자: a different facility.
+    smiles = Facility.objects.filter(name="스마일어린이집", region__sgg_code="11590")
+    assert smiles.count() == 3 and smiles.filter(source_format="childcare-portal").count() == 1
+    assert FacilityChange.objects.filter(changes__has_key="sources").count() == 4
+
+    # Idempotent both ways: re-importing either file changes nothing.
+    again = facility_import(path=OVERLAP)
+    assert again.counts["unchanged"] == 7 and again.counts["merged"] == again.counts["created"] == 0
+    seoul_again = facility_import(path=data_dir / SEOUL)
+    assert seoul_again.counts["unchanged"] == 9487 and seoul_again.counts["updated"] == 0
+    assert Facility.objects.count() == 9490
+    # The real 40-row portal sample (전남광주통합특별시) shares nothing with Seoul: all new.
+    sample = facility_import(path=data_dir / PORTAL_CSV)
+    assert sample.counts["merged"] == 0
+    assert Facility.objects.count() == 9490 + sample.counts["created"]
+
+
+def test_portal_first_then_seoul_file_takes_over(real_regions, data_dir, tmp_path):
+    """Imported in the other order, the Seoul file becomes the primary source of the twins (it has the code
+    and the class counts); a lower-ranked source only fills what the primary leaves empty."""
+    facility_import(path=OVERLAP)
+    assert Facility.objects.count() == 7
+    before = Facility.objects.get(name="신나는 어린이집")
+    assert before.source_format == "childcare-portal" and before.ages_basis == "type_default"
+    report = facility_import(path=data_dir / SEOUL)
+    assert report.counts["merged"] == 4 and report.counts["created"] == 9487 - 4
+    assert Facility.objects.count() == 9490
+    after = Facility.objects.get(pk=before.pk)
+    assert (after.source_format, after.source_key) == ("seoul-standard", "11290000660")
+    assert after.enrolment == 42 and after.ages_basis == "classes"
+    assert _sources(after) == {"seoul-standard", "childcare-portal"}
+    assert after.sources.get(format="childcare-portal").record["어린이집명"] == "신나는 어린이집"
+    assert facility_import(path=OVERLAP).counts["unchanged"] == 7
+    assert facility_import(path=data_dir / SEOUL).counts["unchanged"] == 9487
+
+    # Filling: the Seoul row of 구립센트씨엘어린이집 has no homepage; a portal file that has one adds it.
+    rows = list(csv.reader(OVERLAP.open(encoding="utf-8")))
+    header = rows[0]
+    row = next(r for r in rows if r[2] == "구립센트씨엘어린이집")
+    row[header.index("홈페이지주소")] = "https://example.org/centcl"
+    row[header.index("정원수")] = "999"  # the primary (Seoul) has a 정원: not overwritten
+    newer = tmp_path / "portal_newer.csv"
+    with newer.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([header, row])
+    filled = facility_import(path=newer)
+    assert filled.counts["updated"] == 1
+    centcl = Facility.objects.get(source_key="11620000574")
+    assert centcl.homepage == "https://example.org/centcl" and centcl.capacity == 45
+    assert facility_import(path=newer).counts["unchanged"] == 1
