@@ -73,6 +73,19 @@ def facility_detail(facility: Facility) -> dict:
             "date": facility.source_date,
             "licence": LICENCE,
         },
+        "sources": [
+            {
+                "name": facility.source_name,
+                "format": facility.source_format,
+                "file": facility.source_file,
+                "date": facility.source_date,
+                "licence": LICENCE,
+            }
+        ]
+        + [
+            {"name": s.name, "format": s.format, "file": s.file, "date": s.date, "licence": LICENCE}
+            for s in facility.sources.exclude(format=facility.source_format)
+        ],
         "updated_at": facility.updated_at,
     }
 

@@ -91,6 +91,7 @@ class FacilityDetail(FacilityItem):
     suspended_until: date | None
     closed_on: date | None
     source: SourceOut
+    sources: list[SourceOut] = Field(default=[], description="이 시설이 실린 모든 공공데이터 (첫째가 표시되는 자료)")
     updated_at: datetime
 
 

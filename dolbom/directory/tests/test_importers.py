@@ -228,7 +228,7 @@ def _sources(facility: Facility) -> set[str]:
     return set(facility.sources.values_list("format", flat=True))
 
 
-def test_seoul_file_and_portal_export_give_one_facility_per_daycare(real_regions, data_dir):
+def test_seoul_file_and_portal_export_give_one_facility_per_daycare(real_regions, data_dir, api_client, client):
     """The portal export has no 어린이집코드; name + 시군구 + (인가일자 | phone | road address) finds the twin."""
     facility_import(path=data_dir / SEOUL)
     report = facility_import(path=OVERLAP)
@@ -248,6 +248,12 @@ def test_seoul_file_and_portal_export_give_one_facility_per_daycare(real_regions
     smiles = Facility.objects.filter(name="스마일어린이집", region__sgg_code="11590")
     assert smiles.count() == 3 and smiles.filter(source_format="childcare-portal").count() == 1
     assert FacilityChange.objects.filter(changes__has_key="sources").count() == 4
+    # The API and the facility page name both sources.
+    twin = Facility.objects.get(source_key="11290000660")
+    body = api_client.get(f"/api/v1/facilities/{twin.pk}").json()
+    assert [s["format"] for s in body["sources"]] == ["seoul-standard", "childcare-portal"]
+    page = client.get(f"/facilities/{twin.pk}/").content.decode()
+    assert "어린이집정보공개포털" in page and "서울시 어린이집 정보" in page
 
     # Idempotent both ways: re-importing either file changes nothing.
     again = facility_import(path=OVERLAP)
@@ -293,3 +299,4 @@ def test_portal_first_then_seoul_file_takes_over(real_regions, data_dir, tmp_pat
     centcl = Facility.objects.get(source_key="11620000574")
     assert centcl.homepage == "https://example.org/centcl" and centcl.capacity == 45
     assert facility_import(path=newer).counts["unchanged"] == 1
+
