@@ -61,3 +61,23 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}-{page.viewport_name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(context, base_url: str, username: str) -> None:
+    """Sign a browser context in as a user by handing it a session cookie (no password typed, no rate limit).
+
+    Needs database access (a test marked django_db, or a fixture inside django_db_blocker.unblock())."""
+    from django.conf import settings
+    from django.test import Client
+
+    from dolbom.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}])
+
+
+def fits_width(page) -> bool:
+    """Nothing overflows sideways (a horizontal scroll bar on a phone is a bug)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
