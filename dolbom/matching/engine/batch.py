@@ -53,7 +53,7 @@ def assign_batch(
     forbidden: AbstractSet[tuple[str, str]] = frozenset(),
     milp_max_edges: int = 8_000,
     exact: bool = False,
-    time_limit_s: float = 60.0,
+    time_limit_s: float = 300.0,
 ) -> BatchResult:
     """Assign every open request it can. `previous` (request id -> caregiver id) from an earlier run makes a
     re-run (after supply changed) keep earlier choices when nothing better appears; `forbidden` (request id,
@@ -134,11 +134,13 @@ def _solve_component(
         sol, ok = solve_milp(problem, edges, time_limit_s=time_limit_s)
         if ok:
             return sol, "milp", True, len(sol)
-        alt = solve_lp_round(problem, edges)
+        alt = solve_lp_round(problem, edges, residual_time_limit_s=max(1.0, time_limit_s / 2))
         if alt is None:
             return _better(problem, sol, solve_heuristic(problem, edges)), "milp-timeout+heuristic", False, n_req
         return _better(problem, sol, alt[0]), "milp-timeout+lp-round", False, alt[1]
-    alt = solve_lp_round(problem, edges)
+    # the residual program gets what is left of the run's time limit (a fixed short one would strike on a
+    # busy machine and make the answer depend on the machine's load)
+    alt = solve_lp_round(problem, edges, residual_time_limit_s=time_limit_s)
     if alt is None:
         return solve_heuristic(problem, edges), "heuristic", False, n_req
     sol, bound = alt
