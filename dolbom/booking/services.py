@@ -3,6 +3,7 @@
 import itertools
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -422,6 +423,34 @@ def _locked_child_checks(*, service: CareService, slots: Sequence[Slot], childre
     _check_consecutive_days(service=service, slots=slots, children=children)
 
 
+@dataclass(frozen=True)
+class _Ask:
+    """A request for places (book, hold, wait), loaded and checked against every rule that needs no lock."""
+
+    household: Household
+    children: list[Child]
+    slots: list[Slot]
+    facility_service: FacilityService
+    now: datetime
+
+
+def _ask(*, actor: User, slot_ids: Sequence[int], child_ids: Sequence[int], household_id: int | None) -> _Ask:
+    household, children = _household_and_children(actor=actor, household_id=household_id, child_ids=child_ids)
+    slots = _load_slots(slot_ids=slot_ids)
+    now = clock.now()
+    facility_service = _validate(household=household, slots=slots, children=children, now=now)
+    return _Ask(household=household, children=children, slots=slots, facility_service=facility_service, now=now)
+
+
+def _lock_places(ask: _Ask) -> list[Slot]:
+    """Inside the caller's transaction: lock the slots (pk order), then the children, and repeat the checks that
+    read the children's other bookings. Returns the locked slots, fresh, in time order; the caller counts."""
+    locked = locks.slots_lock(slot_ids=[s.pk for s in ask.slots])
+    locked.sort(key=lambda s: s.starts_at)
+    _locked_child_checks(service=ask.facility_service.service, slots=locked, children=ask.children)
+    return locked
+
+
 def _check_cutoffs(*, service: CareService, slots: list[Slot], now_local: datetime) -> None:
     first_local = timezone.localtime(slots[0].starts_at)
     if first_local <= now_local:
@@ -549,21 +578,16 @@ def booking_create(
     exemption: str = "",
 ) -> Booking:
     """Book children into consecutive slots: all children in all slots, or nothing (sibling bookings)."""
-    household, children = _household_and_children(actor=actor, household_id=household_id, child_ids=child_ids)
-    slots = _load_slots(slot_ids=slot_ids)
-    now = clock.now()
-    facility_service = _validate(household=household, slots=slots, children=children, now=now)
+    ask = _ask(actor=actor, slot_ids=slot_ids, child_ids=child_ids, household_id=household_id)
     with transaction.atomic():
-        locked = locks.slots_lock(slot_ids=[s.pk for s in slots])
-        locked.sort(key=lambda s: s.starts_at)
-        _locked_child_checks(service=facility_service.service, slots=locked, children=children)
-        _check_capacity(slots=locked, places=len(children), now=now)
+        locked = _lock_places(ask)
+        _check_capacity(slots=locked, places=len(ask.children), now=ask.now)
         locks.between_count_and_write()
         return _write_booking(
-            household=household,
-            facility_service=facility_service,
+            household=ask.household,
+            facility_service=ask.facility_service,
             slots=locked,
-            children=children,
+            children=ask.children,
             actor=actor,
             exemption=exemption,
         )
@@ -573,22 +597,18 @@ def hold_create(
     *, actor: User, slot_ids: Sequence[int], child_ids: Sequence[int], household_id: int | None = None
 ) -> Hold:
     """Keep places for a few minutes while the family checks and confirms."""
-    household, children = _household_and_children(actor=actor, household_id=household_id, child_ids=child_ids)
-    slots = _load_slots(slot_ids=slot_ids)
-    now = clock.now()
-    facility_service = _validate(household=household, slots=slots, children=children, now=now)
+    ask = _ask(actor=actor, slot_ids=slot_ids, child_ids=child_ids, household_id=household_id)
     with transaction.atomic():
-        locked = locks.slots_lock(slot_ids=[s.pk for s in slots])
-        _locked_child_checks(service=facility_service.service, slots=locked, children=children)
-        _check_capacity(slots=locked, places=len(children), now=now)
+        locked = _lock_places(ask)
+        _check_capacity(slots=locked, places=len(ask.children), now=ask.now)
         locks.between_count_and_write()
         return _write_hold(
-            household=household,
-            facility_service=facility_service,
+            household=ask.household,
+            facility_service=ask.facility_service,
             slots=locked,
-            children=children,
+            children=ask.children,
             actor=actor,
-            expires_at=now + timedelta(minutes=facility_service.service.hold_minutes),
+            expires_at=ask.now + timedelta(minutes=ask.facility_service.service.hold_minutes),
         )
 
 
@@ -829,22 +849,20 @@ def waitlist_join(
     *, actor: User, slot_ids: Sequence[int], child_ids: Sequence[int], household_id: int | None = None
 ) -> WaitlistEntry:
     """Join the waiting list for slots that are full. Refused when places are free (book instead)."""
-    household, children = _household_and_children(actor=actor, household_id=household_id, child_ids=child_ids)
-    slots = _load_slots(slot_ids=slot_ids)
-    now = clock.now()
-    facility_service = _validate(household=household, slots=slots, children=children, now=now)
+    ask = _ask(actor=actor, slot_ids=slot_ids, child_ids=child_ids, household_id=household_id)
     with transaction.atomic():
-        locked = locks.slots_lock(slot_ids=[s.pk for s in slots])
-        _locked_child_checks(service=facility_service.service, slots=locked, children=children)
+        locked = _lock_places(ask)
         try:
-            _check_capacity(slots=locked, places=len(children), now=now)
+            _check_capacity(slots=locked, places=len(ask.children), now=ask.now)
         except CapacityExhausted:
             pass
         else:
             raise Conflict("남은 자리가 있습니다. 바로 예약해 주세요.", code="places_available")
-        entry = WaitlistEntry.objects.create(household=household, facility_service=facility_service, created_by=actor)
+        entry = WaitlistEntry.objects.create(
+            household=ask.household, facility_service=ask.facility_service, created_by=actor
+        )
         entry.slots.set(locked)
-        entry.children.set(children)
+        entry.children.set(ask.children)
         audit_log(actor=actor, action="waitlist.join", obj=entry)
     return entry
 
