@@ -363,8 +363,10 @@ class ChildAllowance(PerChildRule):
                 reasons.append("거주 지역을 몰라 비수도권 추가 지원은 계산하지 않았습니다.")
             elif hh.sido_code not in CAPITAL_AREA_SIDO:
                 value += ctx.p("non_capital_top_up")
+                up_to = ctx.peek("depopulation_area_total_up_to")
+                more = f"(합계 월 최대 {won(up_to)}까지, 지역별 금액 확인 필요)" if up_to else "(확인 필요)"
                 reasons.append(
-                    f"비수도권 거주로 월 {won(top_up)} 추가(금액 확인 필요). 인구감소지역은 더 많을 수 있습니다."
+                    f"비수도권 거주로 월 {won(top_up)} 추가(금액 확인 필요). 인구감소지역은 더 많을 수 있습니다{more}."
                 )
             else:
                 reasons.append("수도권(서울·인천·경기) 거주로 지역 추가 지원은 없습니다.")
