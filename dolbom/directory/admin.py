@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Facility, FacilityChange, FacilityType, ImportRun
+from .models import Facility, FacilityChange, FacilitySource, FacilityType, ImportRun
 
 
 @admin.register(FacilityType)
@@ -12,8 +12,17 @@ class FacilityTypeAdmin(admin.ModelAdmin):
     search_fields = ("name", "code")
 
 
+class FacilitySourceInline(admin.TabularInline):
+    model = FacilitySource
+    extra = 0
+    fields = ("format", "key", "name", "file", "date")
+    readonly_fields = fields
+    can_delete = False
+
+
 @admin.register(Facility)
 class FacilityAdmin(admin.ModelAdmin):
+    inlines = (FacilitySourceInline,)
     list_display = ("name", "type", "status", "region", "capacity", "enrolment", "coord_quality", "source_format")
     list_filter = ("status", "type", "coord_quality", "coord_problem", "source_format")
     search_fields = ("name", "address", "source_key")
