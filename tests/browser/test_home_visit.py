@@ -112,6 +112,10 @@ def test_home_visit_tonight_end_to_end(page, browser, demo, live_server):
     assert task.reason == "low_rating" and task.assignee.username == "coordinator"
 
     coord.goto(page.base_url + "/backoffice/visits/coordinate/")
+    # the low rating counts in the quality figures of the caregiver's 서비스제공기관
+    quality = coord.locator("#pq-title").locator("xpath=..").inner_text()
+    assert "수원 북부 아이돌봄 서비스제공기관(데모)" in quality
+    assert "낮은 평가 1건" in quality and "열린 사후관리 1건" in quality
     coord.get_by_label("처리 내용").fill("보호자와 통화, 돌보미 안내")
     assert fits_width(coord)
     coord.get_by_role("button", name="사후관리 완료").click()
