@@ -175,6 +175,7 @@ def build_world() -> World:
     ids["booking"] = booking.hold_confirm(actor=citizen, hold_id=hold.pk).pk
     ids["hold"] = booking.hold_create(actor=citizen, slot_ids=[slots[2].pk], child_ids=[kid[0].pk]).pk
     ids["child"] = children[0].pk
+    ids["kid"] = kid[0].pk  # a child the facility's service takes
     ids["participation"] = ServiceParticipation.objects.order_by("pk").values_list("pk", flat=True).first()
     ids["programme"] = Programme.objects.order_by("pk").values_list("pk", flat=True).first()
     ids["inquiry"] = Inquiry.objects.filter(author=citizen).values_list("pk", flat=True).first()
