@@ -8,6 +8,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dolbom.benefits.eligibility.catalogue import MAIN_STAGES, PROVIDER_LEVELS, SITUATIONS, STAGES, SUPPORT_TYPES
 from dolbom.benefits.selectors import (
@@ -25,14 +27,14 @@ from .benefits_forms import CHILD_ROWS, BenefitCheckForm, form_field_for
 PAGE_SIZE = 30
 
 MISSING_LABELS = {
-    "income_pct_of_median": "소득 구간(기준중위소득 대비 %)",
-    "children": "자녀 생년월일",
-    "pregnancy": "임신 여부와 출산 예정일",
-    "parents": "보호자의 재직(고용보험 가입) 여부",
-    "parents[].employed": "보호자의 재직 여부",
-    "single_parent": "한부모 가구 여부",
-    "multicultural": "다문화 가구 여부",
-    "disability_in_household": "장애가 있는 가족 여부",
+    "income_pct_of_median": gettext_lazy("소득 구간(기준중위소득 대비 %)"),
+    "children": gettext_lazy("자녀 생년월일"),
+    "pregnancy": gettext_lazy("임신 여부와 출산 예정일"),
+    "parents": gettext_lazy("보호자의 재직(고용보험 가입) 여부"),
+    "parents[].employed": gettext_lazy("보호자의 재직 여부"),
+    "single_parent": gettext_lazy("한부모 가구 여부"),
+    "multicultural": gettext_lazy("다문화 가구 여부"),
+    "disability_in_household": gettext_lazy("장애가 있는 가족 여부"),
 }
 
 
@@ -41,10 +43,10 @@ def missing_label(name: str) -> str:
         return MISSING_LABELS[name]
     if name.startswith("children[") and name.endswith(".attends_daycare"):
         index = int(name[len("children[") : name.index("]")])
-        return f"자녀 {index + 1}의 어린이집·유치원 이용 여부"
+        return _("자녀 %(n)s의 어린이집·유치원 이용 여부") % {"n": index + 1}
     if name.startswith("parents[") and name.endswith(".employed"):
         index = int(name[len("parents[") : name.index("]")])
-        return f"보호자 {index + 1}의 재직 여부"
+        return _("보호자 %(n)s의 재직 여부") % {"n": index + 1}
     return name
 
 
@@ -64,10 +66,10 @@ def programme_index(request: HttpRequest) -> HttpResponse:
     region_q = (request.GET.get("region") or "").strip()[:60]
     errors = []
     if stage and stage not in STAGES:
-        errors.append("알 수 없는 생애주기입니다.")
+        errors.append(_("알 수 없는 생애주기입니다."))
         stage = ""
     if situation and situation not in SITUATIONS:
-        errors.append("알 수 없는 가구 상황입니다.")
+        errors.append(_("알 수 없는 가구 상황입니다."))
         situation = ""
     region = None
     if region_q:
@@ -205,7 +207,7 @@ def benefit_check_page(request: HttpRequest) -> HttpResponse:
                 if not placed or not fields:
                     form.add_error(None, exc.message)
                 if exc.detail.get("candidates"):
-                    form.add_error("region", "후보: " + ", ".join(str(c) for c in exc.detail["candidates"][:8]))
+                    form.add_error("region", _("후보: ") + ", ".join(str(c) for c in exc.detail["candidates"][:8]))
                 status = 429 if exc.status == 429 else 422
         else:
             status = 422

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dolbom.accounts.models import Role
@@ -58,14 +59,14 @@ def care_nearest(request: HttpRequest) -> HttpResponse:
     """'Nearest with a place': facilities with free places for N children for the chosen hours."""
     service = selectors.service_by_key(request.GET.get("service", ""))
     if service is None:
-        return _refuse(request, "돌봄 서비스를 골라 주세요.", 404)
+        return _refuse(request, _("돌봄 서비스를 골라 주세요."), 404)
     day = _parse_day(request.GET.get("date"))
     try:
         hour = max(0, min(23, int(request.GET.get("hour", "18"))))
         hours = max(1, min(24, int(request.GET.get("hours", "2"))))
         places = max(1, min(6, int(request.GET.get("children", "1"))))
     except ValueError:
-        return _refuse(request, "입력값을 확인해 주세요.", 422)
+        return _refuse(request, _("입력값을 확인해 주세요."), 422)
     starts = timezone.make_aware(datetime(day.year, day.month, day.day, hour))
     lat = lng = None
     if request.user.is_authenticated:
@@ -91,7 +92,7 @@ def care_book(request: HttpRequest, fs_id: int) -> HttpResponse:
     """One facility, one service, one day: pick hours and children, then hold the places."""
     fs = FacilityService.objects.select_related("facility", "service").filter(pk=fs_id).first()
     if fs is None or fs not in selectors.facility_services_for(service=fs.service, facility_id=fs.facility_id):
-        return _refuse(request, "지금은 이 시설에서 예약할 수 없습니다.", 404)
+        return _refuse(request, _("지금은 이 시설에서 예약할 수 없습니다."), 404)
     day = _parse_day(request.POST.get("date") or request.GET.get("date"))
     error = None
     can_wait = False
@@ -104,7 +105,7 @@ def care_book(request: HttpRequest, fs_id: int) -> HttpResponse:
         try:
             if request.POST.get("action") == "waitlist":
                 services.waitlist_join(actor=request.user, slot_ids=chosen_slots, child_ids=chosen_children)  # type: ignore[arg-type]
-                messages.success(request, "대기 신청을 했습니다. 자리가 나면 알려 드립니다.")
+                messages.success(request, _("대기 신청을 했습니다. 자리가 나면 알려 드립니다."))
                 return redirect("care:my")
             hold = services.hold_create(actor=request.user, slot_ids=chosen_slots, child_ids=chosen_children)  # type: ignore[arg-type]
             return redirect("care:hold", hold_id=hold.pk)
@@ -142,13 +143,13 @@ def care_hold(request: HttpRequest, hold_id: int) -> HttpResponse:
         .first()
     )
     if hold is None or hold.released:
-        return _refuse(request, "임시 확보 내역이 없거나 이미 처리되었습니다.", 404)
+        return _refuse(request, _("임시 확보 내역이 없거나 이미 처리되었습니다."), 404)
     service = hold.facility_service.service
     if request.method == "POST":
         try:
             if request.POST.get("action") == "release":
                 services.hold_release(actor=request.user, hold_id=hold.pk)  # type: ignore[arg-type]
-                messages.info(request, "잡아 둔 자리를 풀었습니다.")
+                messages.info(request, _("잡아 둔 자리를 풀었습니다."))
                 return redirect("care:index")
             booking = services.hold_confirm(
                 actor=request.user,  # type: ignore[arg-type]
@@ -159,9 +160,9 @@ def care_hold(request: HttpRequest, hold_id: int) -> HttpResponse:
             messages.error(request, exc.message)
             return redirect("care:hold", hold_id=hold.pk)
         if booking.status == "pending":
-            messages.success(request, "예약 신청을 보냈습니다. 시설이 승인하면 알려 드립니다.")
+            messages.success(request, _("예약 신청을 보냈습니다. 시설이 승인하면 알려 드립니다."))
         else:
-            messages.success(request, f"예약이 확정되었습니다. 이용료 {booking.fee:,}원.")
+            messages.success(request, _("예약이 확정되었습니다. 이용료 %(fee)s원.") % {"fee": f"{booking.fee:,}"})
         return redirect("care:my")
     items = list(hold.items.select_related("slot", "child"))
     slots = sorted({i.slot for i in items}, key=lambda s: s.starts_at)
@@ -198,16 +199,16 @@ def care_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
     try:
         booking = selectors.booking_get(actor=request.user, booking_id=booking_id)  # type: ignore[arg-type]
     except NotFound:
-        return _refuse(request, "예약을 찾을 수 없습니다.", 404)
+        return _refuse(request, _("예약을 찾을 수 없습니다."), 404)
     if booking.household.guardian_id != request.user.pk:
-        return _refuse(request, "예약을 찾을 수 없습니다.", 404)
+        return _refuse(request, _("예약을 찾을 수 없습니다."), 404)
     if request.method == "POST":
         try:
             services.booking_cancel(actor=request.user, booking_id=booking.pk)  # type: ignore[arg-type]
         except ApplicationError as exc:
             messages.error(request, exc.message)
             return redirect("care:my")
-        messages.success(request, "예약을 취소했습니다.")
+        messages.success(request, _("예약을 취소했습니다."))
         return redirect("care:my")
     return render(request, "booking/cancel.html", {"booking": booking})
 
@@ -217,7 +218,7 @@ def care_calendar(request: HttpRequest, booking_id: int) -> HttpResponse:
     try:
         booking = selectors.booking_get(actor=request.user, booking_id=booking_id)  # type: ignore[arg-type]
     except NotFound:
-        return _refuse(request, "예약을 찾을 수 없습니다.", 404)
+        return _refuse(request, _("예약을 찾을 수 없습니다."), 404)
     response = HttpResponse(booking_ics(booking, host=request.get_host()), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="dolbom-booking-{booking.pk}.ics"'
     return response
@@ -227,14 +228,14 @@ def care_calendar(request: HttpRequest, booking_id: int) -> HttpResponse:
 @require_POST
 def care_waitlist_action(request: HttpRequest, entry_id: int, action: str) -> HttpResponse:
     if action not in ("accept", "leave"):
-        return _refuse(request, "요청한 페이지를 찾을 수 없습니다.", 404)
+        return _refuse(request, _("요청한 페이지를 찾을 수 없습니다."), 404)
     try:
         if action == "accept":
             services.waitlist_accept(actor=request.user, entry_id=entry_id)  # type: ignore[arg-type]
-            messages.success(request, "제안받은 자리를 예약했습니다.")
+            messages.success(request, _("제안받은 자리를 예약했습니다."))
         else:
             services.waitlist_leave(actor=request.user, entry_id=entry_id)  # type: ignore[arg-type]
-            messages.info(request, "대기 신청을 취소했습니다.")
+            messages.info(request, _("대기 신청을 취소했습니다."))
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("care:my")

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dolbom.core.errors import ApplicationError
 from dolbom.directory import hours as H
@@ -18,16 +20,16 @@ from dolbom.directory.models import Facility, FacilityType
 from dolbom.directory.selectors import facility_get, facility_search, place_from_text, place_of_home
 from dolbom.households.ages import age_in_months
 
-DEFAULT_ORIGIN = (37.5665, 126.978, "서울시청 주변")
+DEFAULT_ORIGIN = (37.5665, 126.978, gettext_lazy("서울시청 주변"))
 PAGE_SIZE = 20
 WHEN_CHOICES = [
-    ("", "언제든"),
-    ("now", "지금"),
-    ("tonight", "오늘 밤 (20:00)"),
-    ("saturday", "이번 토요일 10:00"),
-    ("sunday", "이번 일요일 10:00"),
-    ("holiday", "다음 공휴일 10:00"),
-    ("custom", "날짜·시각 지정"),
+    ("", gettext_lazy("언제든")),
+    ("now", gettext_lazy("지금")),
+    ("tonight", gettext_lazy("오늘 밤 (20:00)")),
+    ("saturday", gettext_lazy("이번 토요일 10:00")),
+    ("sunday", gettext_lazy("이번 일요일 10:00")),
+    ("holiday", gettext_lazy("다음 공휴일 10:00")),
+    ("custom", gettext_lazy("날짜·시각 지정")),
 ]
 
 
@@ -63,9 +65,13 @@ def resolve_when(when: str, custom: str, now: dt.datetime) -> dt.datetime | None
 def ages_label(facility: Facility) -> str:
     lo, hi = facility.min_age_months, facility.max_age_months
     if lo is None or hi is None:
-        return "정보 없음"
-    years = f"만 {lo // 12}세–만 {hi // 12}세"
-    return f"{years} ({lo}–{hi}개월)"
+        return _("정보 없음")
+    return _("만 %(lo_y)s세–만 %(hi_y)s세 (%(lo)s–%(hi)s개월)") % {
+        "lo_y": lo // 12,
+        "hi_y": hi // 12,
+        "lo": lo,
+        "hi": hi,
+    }
 
 
 def _citizen_children(request: HttpRequest) -> list[Any]:
@@ -87,7 +93,7 @@ def facility_map(request: HttpRequest) -> HttpResponse:
         open_at = resolve_when(when, custom, now)
     except ValueError:
         open_at = None
-        errors.append("날짜·시각 형식이 올바르지 않습니다.")
+        errors.append(_("날짜·시각 형식이 올바르지 않습니다."))
 
     children = _citizen_children(request)
     birth_text = params.get("birth", "")[:10]
@@ -99,12 +105,12 @@ def facility_map(request: HttpRequest) -> HttpResponse:
         try:
             birth = dt.date.fromisoformat(birth_text)
         except ValueError:
-            errors.append("생년월일 형식이 올바르지 않습니다 (예: 2023-05-01).")
+            errors.append(_("생년월일 형식이 올바르지 않습니다 (예: 2023-05-01)."))
     age_months = None
     if birth is not None:
         on = (open_at or now).date()
         if birth > on:
-            errors.append("생년월일이 미래입니다.")
+            errors.append(_("생년월일이 미래입니다."))
         else:
             age_months = age_in_months(birth, on)
 
@@ -121,10 +127,15 @@ def facility_map(request: HttpRequest) -> HttpResponse:
     elif near_home or (not params and request.user.is_authenticated):
         home = place_of_home(user=request.user)
         if home is not None:
-            lat, lng, origin_label, place_code = home.lat, home.lng, f"우리 집 ({home.label})", home.region_code
+            lat, lng, origin_label, place_code = (
+                home.lat,
+                home.lng,
+                _("우리 집 (%(label)s)") % {"label": home.label},
+                home.region_code,
+            )
             near_home = True
         elif near_home:
-            errors.append("등록된 집 주소가 없습니다. 내 정보에서 집 주소를 등록해 주세요.")
+            errors.append(_("등록된 집 주소가 없습니다. 내 정보에서 집 주소를 등록해 주세요."))
 
     types = [t for t in params.getlist("type") if t][:20]
     vacancy = params.get("vacancy") == "1"
@@ -235,11 +246,11 @@ def facility_page(request: HttpRequest, facility_id: int) -> HttpResponse:
 def _fees(fees: dict[str, Any]) -> list[str]:
     out = []
     if fees.get("free") or fees.get("monthly_free"):
-        out.append("무료")
+        out.append(_("무료"))
     if fees.get("monthly") is not None and not fees.get("monthly_free"):
-        out.append(f"월 {fees['monthly']:,}원")
+        out.append(_("월 %(fee)s원") % {"fee": f"{fees['monthly']:,}"})
     if fees.get("daily") is not None and not fees.get("daily_free"):
-        out.append(f"하루 {fees['daily']:,}원")
+        out.append(_("하루 %(fee)s원") % {"fee": f"{fees['daily']:,}"})
     if fees.get("per_use") and not fees.get("free"):
-        out.append(f"이용료 {fees['per_use']:,}원")
+        out.append(_("이용료 %(fee)s원") % {"fee": f"{fees['per_use']:,}"})
     return out

@@ -5,6 +5,8 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dolbom.accounts.services import account_delete, user_signup
@@ -44,7 +46,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend="dolbom.accounts.backends.LoginIdBackend")
             messages.success(
-                request, "가입을 환영합니다. 아이를 미리 등록해 두면 신청할 때마다 다시 적지 않아도 됩니다."
+                request, _("가입을 환영합니다. 아이를 미리 등록해 두면 신청할 때마다 다시 적지 않아도 됩니다.")
             )
             return redirect("portal:mypage")
     return render(request, "portal/signup.html", {"form": form}, status=422 if form.errors else 200)
@@ -53,7 +55,10 @@ def signup(request: HttpRequest) -> HttpResponse:
 def _require_citizen(request: HttpRequest) -> HttpResponse | None:
     if not request.user.is_citizen:  # type: ignore[union-attr]
         return render(
-            request, "error.html", {"status": 403, "message": "보호자 계정에서만 쓸 수 있는 페이지입니다."}, status=403
+            request,
+            "error.html",
+            {"status": 403, "message": _("보호자 계정에서만 쓸 수 있는 페이지입니다.")},
+            status=403,
         )
     return None
 
@@ -101,7 +106,7 @@ def child_add(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"{child.name} 아동을 등록했습니다.")
+            messages.success(request, _("%(name)s 아동을 등록했습니다.") % {"name": child.name})
             return redirect("portal:mypage")
     return render(request, "portal/child_form.html", {"form": form}, status=422 if form.errors else 200)
 
@@ -112,10 +117,12 @@ def child_remove(request: HttpRequest, child_id: int) -> HttpResponse:
         return refused
     child = children_of(user=request.user).filter(pk=child_id).first()  # type: ignore[arg-type]
     if child is None:
-        return render(request, "error.html", {"status": 404, "message": "등록된 아동을 찾을 수 없습니다."}, status=404)
+        return render(
+            request, "error.html", {"status": 404, "message": _("등록된 아동을 찾을 수 없습니다.")}, status=404
+        )
     if request.method == "POST":
         child_delete(actor=request.user, child_id=child_id)  # type: ignore[arg-type]
-        messages.success(request, f"{child.name} 아동 정보를 삭제했습니다.")
+        messages.success(request, _("%(name)s 아동 정보를 삭제했습니다.") % {"name": child.name})
         return redirect("portal:mypage")
     return render(request, "portal/confirm_delete_child.html", {"child": child})
 
@@ -136,9 +143,9 @@ def home_update(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "사는 곳과 알림 설정을 저장했습니다.")
+            messages.success(request, _("사는 곳과 알림 설정을 저장했습니다."))
     else:
-        messages.error(request, "사는 곳을 입력해 주세요.")
+        messages.error(request, _("사는 곳을 입력해 주세요."))
     return redirect("portal:mypage")
 
 
@@ -149,13 +156,13 @@ def consent_update(request: HttpRequest) -> HttpResponse:
         return refused
     purpose = request.POST.get("purpose", "")
     if purpose not in Consent.Purpose.values:
-        messages.error(request, "알 수 없는 동의 항목입니다.")
+        messages.error(request, _("알 수 없는 동의 항목입니다."))
     elif request.POST.get("granted") == "1":
         consent_grant(actor=request.user, purpose=purpose)  # type: ignore[arg-type]
-        messages.success(request, "동의했습니다. 언제든 철회할 수 있습니다.")
+        messages.success(request, _("동의했습니다. 언제든 철회할 수 있습니다."))
     else:
         consent_withdraw(actor=request.user, purpose=purpose)  # type: ignore[arg-type]
-        messages.success(request, "동의를 철회했습니다.")
+        messages.success(request, _("동의를 철회했습니다."))
     return redirect("portal:mypage")
 
 
@@ -208,7 +215,7 @@ def identity_verify(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 confirm_form.add_error("code", exc.message)
             else:
-                messages.success(request, "본인인증을 마쳤습니다.")
+                messages.success(request, _("본인인증을 마쳤습니다."))
                 return redirect("portal:mypage")
     elif request.method == "POST":
         start_form = VerifyStartForm(request.POST)
@@ -230,12 +237,19 @@ def identity_verify(request: HttpRequest) -> HttpResponse:
 
 # Where each role lands after signing in, and the sections of its workspace (filled in as they are built).
 STAFF_SECTIONS: dict[str, list[tuple[str, str]]] = {
-    "provider": [("예약 관리", "/backoffice/bookings/"), ("돌봄지도", "/map/")],
-    "caregiver": [("방문돌봄", "/backoffice/visits/")],
-    "coordinator": [("상담 대기열", "/counsel/"), ("지원사업 확인", "/benefits/check/"), ("돌봄지도", "/map/")],
-    "city_official": [("지원사업 카탈로그", "/console/benefits/"), ("돌봄지도", "/map/")],
-    "province_official": [("지원사업 카탈로그", "/console/benefits/"), ("돌봄지도", "/map/")],
-    "admin": [("관리자 화면", "/admin/"), ("지원사업 카탈로그", "/console/benefits/")],
+    "provider": [(gettext_lazy("예약 관리"), "/backoffice/bookings/"), (gettext_lazy("돌봄지도"), "/map/")],
+    "caregiver": [(gettext_lazy("방문돌봄"), "/backoffice/visits/")],
+    "coordinator": [
+        (gettext_lazy("상담 대기열"), "/counsel/"),
+        (gettext_lazy("지원사업 확인"), "/benefits/check/"),
+        (gettext_lazy("돌봄지도"), "/map/"),
+    ],
+    "city_official": [(gettext_lazy("지원사업 카탈로그"), "/console/benefits/"), (gettext_lazy("돌봄지도"), "/map/")],
+    "province_official": [
+        (gettext_lazy("지원사업 카탈로그"), "/console/benefits/"),
+        (gettext_lazy("돌봄지도"), "/map/"),
+    ],
+    "admin": [(gettext_lazy("관리자 화면"), "/admin/"), (gettext_lazy("지원사업 카탈로그"), "/console/benefits/")],
 }
 
 
