@@ -1,5 +1,7 @@
 """Forms for the counselling pages. They only read and type the input; the services decide."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,8 +11,11 @@ DT_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 DT_ERRORS = {"invalid": _("날짜와 시각을 확인해 주세요.")}
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _dt(label: str) -> forms.DateTimeField:
+
+def _dt(label: "StrOrPromise") -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label, required=False, widget=DT_WIDGET, input_formats=DT_FORMATS, error_messages=DT_ERRORS
     )

@@ -40,7 +40,7 @@ MISSING_LABELS = {
 
 def missing_label(name: str) -> str:
     if name in MISSING_LABELS:
-        return MISSING_LABELS[name]
+        return str(MISSING_LABELS[name])
     if name.startswith("children[") and name.endswith(".attends_daycare"):
         index = int(name[len("children[") : name.index("]")])
         return _("자녀 %(n)s의 어린이집·유치원 이용 여부") % {"n": index + 1}

@@ -116,7 +116,7 @@ def facility_map(request: HttpRequest) -> HttpResponse:
 
     place_text = params.get("place", "")[:100].strip()
     near_home = params.get("near_home") == "1"
-    lat, lng, origin_label = DEFAULT_ORIGIN
+    lat, lng, origin_label = DEFAULT_ORIGIN[0], DEFAULT_ORIGIN[1], str(DEFAULT_ORIGIN[2])
     place_code: str | None = None
     if place_text:
         try:

@@ -5,6 +5,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -236,7 +237,7 @@ def identity_verify(request: HttpRequest) -> HttpResponse:
 
 
 # Where each role lands after signing in, and the sections of its workspace (filled in as they are built).
-STAFF_SECTIONS: dict[str, list[tuple[str, str]]] = {
+STAFF_SECTIONS: dict[str, list[tuple[str | Promise, str]]] = {
     "provider": [(gettext_lazy("예약 관리"), "/backoffice/bookings/"), (gettext_lazy("돌봄지도"), "/map/")],
     "caregiver": [(gettext_lazy("방문돌봄"), "/backoffice/visits/")],
     "coordinator": [
