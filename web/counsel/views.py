@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dolbom.accounts.models import Role, User
@@ -50,7 +51,7 @@ def _minutes(value: int | None) -> int:
 
 def _form_error(form: Any) -> InvalidInput:
     fields = {name: " ".join(str(e) for e in errors) for name, errors in form.errors.items()}
-    return InvalidInput("입력값을 확인해 주세요: " + ", ".join(fields), detail={"fields": fields})
+    return InvalidInput(_("입력값을 확인해 주세요: ") + ", ".join(fields), detail={"fields": fields})
 
 
 # ---------------------------------------------------------------- citizens
@@ -86,7 +87,7 @@ def my_inquiries(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
             status = exc.status
         else:
-            messages.success(request, "문의를 접수했습니다. 답변이 오면 알려 드립니다.")
+            messages.success(request, _("문의를 접수했습니다. 답변이 오면 알려 드립니다."))
             return redirect("counsel:my_inquiry", inquiry_id=inquiry.pk)
     case = selectors.case_of_citizen(user=user)  # type: ignore[arg-type]
     at = timezone.now()
@@ -121,7 +122,7 @@ def my_inquiry(request: HttpRequest, inquiry_id: int) -> HttpResponse:
             form.add_error(None, exc.message)
             status = exc.status
         else:
-            messages.success(request, "추가 문의를 남겼습니다.")
+            messages.success(request, _("추가 문의를 남겼습니다."))
             return redirect("counsel:my_inquiry", inquiry_id=inquiry.pk)
     timer = selectors.timer_of(inquiry.due_at if inquiry.status in Inquiry.WAITING else None, at=timezone.now())
     return render(request, "counsel/my_inquiry.html", {"inquiry": inquiry, "form": form, "timer": timer}, status=status)
@@ -132,7 +133,7 @@ def my_inquiry(request: HttpRequest, inquiry_id: int) -> HttpResponse:
 @require_POST
 def my_inquiry_close(request: HttpRequest, inquiry_id: int) -> HttpResponse:
     services.inquiry_close(actor=request.user, inquiry_id=inquiry_id)  # type: ignore[arg-type]
-    messages.success(request, "문의를 종결했습니다.")
+    messages.success(request, _("문의를 종결했습니다."))
     return redirect("counsel:my_inquiry", inquiry_id=inquiry_id)
 
 
