@@ -112,14 +112,19 @@ def notification_enqueue(
 # gateway; instead one background thread of this process delivers it just after the commit, and the response
 # does not wait. A row whose thread never ran (the process was killed) stays PENDING and
 # `notifications_retry_stale` sends it. NOTIFICATIONS_DELIVER_INLINE=True (the test settings) delivers in the
-# caller, right after the commit, as before.
+# caller, right after the commit, as before. SQLite (the demo database) allows one writer at a time, so a
+# background writer would only contend with the request's next transaction ("database is locked"): there the
+# delivery also runs in the caller.
 _background: tuple[int, Any] | None = None
 
 
 def _deliver_after_commit(notification_id: int) -> None:
+    from django.db import connection
+
     from .tasks import notification_deliver_task
 
-    if settings.USE_CELERY or getattr(settings, "NOTIFICATIONS_DELIVER_INLINE", False):
+    inline = getattr(settings, "NOTIFICATIONS_DELIVER_INLINE", False) or connection.vendor == "sqlite"
+    if settings.USE_CELERY or inline:
         notification_deliver_task.delay(notification_id)
         return
     global _background

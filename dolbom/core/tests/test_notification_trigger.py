@@ -4,7 +4,7 @@ wait for the gateway); in the test settings, inline after the commit; never befo
 import threading
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from dolbom.core import notifications
 from dolbom.core.models import Notification
@@ -27,6 +27,7 @@ def gateway_threads(monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite has one writer: delivery stays in the caller")
 def test_without_a_broker_delivery_runs_after_commit_on_a_background_thread(settings, gateway_threads):
     settings.USE_CELERY = False
     settings.NOTIFICATIONS_DELIVER_INLINE = False
@@ -51,6 +52,21 @@ def test_a_rolled_back_transaction_sends_nothing(settings, gateway_threads):
         raise RuntimeError
     notifications_flush()
     assert gateway_threads == [] and not Notification.objects.filter(idempotency_key="bg-2").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite rule")
+def test_on_sqlite_delivery_stays_in_the_caller_after_commit(settings, gateway_threads):
+    settings.USE_CELERY = False
+    settings.NOTIFICATIONS_DELIVER_INLINE = False
+    with transaction.atomic():
+        row = notification_enqueue(
+            channel="sms", to_address="010", kind="t", subject="s", body="b", idempotency_key="sq-1"
+        )
+        assert gateway_threads == []
+    row.refresh_from_db()
+    assert row.status == Notification.Status.SENT
+    assert gateway_threads == [threading.current_thread().name]
 
 
 @pytest.mark.django_db(transaction=True)
