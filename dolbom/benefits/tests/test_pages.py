@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -61,6 +62,16 @@ def test_check_page_done_when(client, regions, catalogue):
     # 150% of the median → 다형: the government's share of the hourly rate, and the year's maximum
     assert "다형" in with_income and "12,790원" in with_income
     assert "시간당 2,558원" in with_income
+
+
+@pytest.mark.parametrize(
+    ("band", "tier"), [("50", "가형"), ("75", "가형"), ("100", "나형"), ("120", "나형"), ("150", "다형")]
+)
+def test_income_bands_follow_the_idolbom_tier_bounds(client, regions, catalogue, band, tier):
+    # The bands end where the 아이돌봄 tiers end (75% and 120% as well as every 50%), so whichever band a
+    # household picks, the tier shown is its own, not the next one up.
+    text = client.post("/benefits/check/", _form(income_band=band)).content.decode()
+    assert re.findall(r"소득유형 ([가나다라마]형)", text) == [tier]
 
 
 def test_check_page_names_the_bad_field(client, regions, catalogue):
