@@ -4,6 +4,14 @@
   var el = document.getElementById("dir-map");
   if (!el || typeof L === "undefined") { return; }
 
+  // Words come from the page (data-label-*), so the map speaks the page's language.
+  var labels = {
+    vacancy: el.dataset.labelVacancy || "빈자리 있음",
+    approximate: el.dataset.labelApproximate || "(대략 위치)",
+    cluster: el.dataset.labelCluster || "시설 N곳",
+    zoom: el.dataset.labelZoom || "눌러서 확대"
+  };
+  function clusterLabel(n) { return labels.cluster.replace("N", String(n)); }
   var center = [parseFloat(el.dataset.lat), parseFloat(el.dataset.lng)];
   var map = L.map(el, { zoomControl: true, attributionControl: true }).setView(center, 14);
   var tiles = el.dataset.tiles;
@@ -66,7 +74,7 @@
             fillColor: p.vacancy ? "#2e8b57" : "#ffffff", fillOpacity: 0.9
           });
           m.bindPopup('<a href="/facilities/' + p.id + '/">' + esc(p.name) + "</a><br>" + esc(p.type) +
-            (p.vacancy ? "<br>빈자리 있음" : "") + (p.approximate ? "<br>(대략 위치)" : ""));
+            (p.vacancy ? "<br>" + esc(labels.vacancy) : "") + (p.approximate ? "<br>" + esc(labels.approximate) : ""));
           m.addTo(layer);
         });
         return;
@@ -77,9 +85,9 @@
       var size = group.length < 10 ? 30 : group.length < 100 ? 38 : 46;
       var icon = L.divIcon({
         className: "dir-cluster", iconSize: [size, size],
-        html: '<span aria-label="시설 ' + group.length + '곳">' + group.length + "</span>"
+        html: '<span aria-label="' + esc(clusterLabel(group.length)) + '">' + group.length + "</span>"
       });
-      L.marker(c, { icon: icon, keyboard: true, title: "시설 " + group.length + "곳, 눌러서 확대" })
+      L.marker(c, { icon: icon, keyboard: true, title: clusterLabel(group.length) + ", " + labels.zoom })
         .on("click", function () { map.setView(c, Math.min(map.getZoom() + 2, 18)); })
         .addTo(layer);
     });
