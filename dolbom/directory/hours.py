@@ -67,7 +67,9 @@ def parse_hhmm(value: str | None) -> str | None:
 
 @lru_cache(maxsize=64)
 def _kr_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("KR", years=year)
+    # Names in Korean whatever the server's locale (without `language` the package follows LANG, and a server
+    # on C.UTF-8 would say "Christmas Day").
+    return holidays.country_holidays("KR", years=year, language="ko")
 
 
 def holiday_name(day: dt.date) -> str | None:

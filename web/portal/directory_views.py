@@ -10,8 +10,9 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from dolbom.core.errors import ApplicationError
 from dolbom.directory import hours as H
@@ -210,8 +211,16 @@ def facility_map(request: HttpRequest) -> HttpResponse:
 def _when_label(at: dt.datetime) -> str:
     local = timezone.localtime(at)
     holiday = H.holiday_name(local.date())
-    weekday = H.WEEKDAY_LABELS[local.weekday()]
-    return f"{local.month}월 {local.day}일({weekday}{', ' + holiday if holiday else ''}) {local:%H:%M}"
+    # Month, day and weekday in the page's language ("11월 28일(토)", "November 28 (Sat)"); holiday names stay
+    # as the calendar gives them.
+    korean = (get_language() or "ko").startswith("ko")
+    weekday = H.WEEKDAY_LABELS[local.weekday()] if korean else date_format(local, "D")  # Django's ko "D" is "토요일"
+    weekday += f", {holiday}" if holiday else ""
+    return _("%(day)s(%(weekday)s) %(time)s") % {
+        "day": date_format(local, "MONTH_DAY_FORMAT"),
+        "weekday": weekday,
+        "time": f"{local:%H:%M}",
+    }
 
 
 def _distance_label(distance_m: float | None) -> str:
