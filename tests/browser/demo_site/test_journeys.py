@@ -100,13 +100,15 @@ def test_official_dashboards_participation_audit_and_export(world, as_role):
     assert "화성시" in page.locator("main").inner_text()
     shots(page, "official-participation")
 
+    # Who read a child's record: the demo coordinator's read is in the log, and the filter keeps only reads.
     page.goto(page.base_url + "/console/audit/")
-    page.get_by_label("대상 유형").select_option(index=1)
-    chosen = page.get_by_label("대상 유형").input_value()
+    page.locator("select[name=action]").select_option("child.read")
     page.get_by_role("button", name="찾기").click()
     page.wait_for_load_state()
-    assert f"object_type={chosen}" in page.url
-    assert page.get_by_label("대상 유형").input_value() == chosen
+    assert "action=child.read" in page.url
+    assert page.locator("select[name=action]").input_value() == "child.read"
+    actions = page.locator("main table tbody td code").all_inner_texts()
+    assert actions and set(actions) == {"child.read"}
     shots(page, "official-audit")
 
 
