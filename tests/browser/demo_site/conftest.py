@@ -27,11 +27,31 @@ def site(request, browser, django_db_setup, django_db_blocker):
     server._live_server_modified_settings.enable()
     with django_db_blocker.unblock():
         try:
-            yield server.url, build_world()
+            world = build_world()
+            _sign_in_demo_accounts()
+            yield server.url, world
         finally:
             call_command("flush", interactive=False, verbosity=0)
             server._live_server_modified_settings.disable()
             server.stop()
+
+
+# Session cookies of the demo accounts, made once with the demo. They must be committed before any test starts:
+# a session saved inside a test's transaction is invisible to the live server's own connection on PostgreSQL.
+SESSION_COOKIES: dict[str, str] = {}
+
+
+def _sign_in_demo_accounts() -> None:
+    from django.conf import settings
+    from django.test import Client
+
+    from dolbom.accounts.demo import DEMO_ACCOUNTS
+    from dolbom.accounts.models import User
+
+    for account in DEMO_ACCOUNTS:
+        client = Client()
+        client.force_login(User.objects.get(username=account["username"]))
+        SESSION_COOKIES[account["username"]] = client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 @pytest.fixture(scope="package")
@@ -47,6 +67,8 @@ def base_url(site) -> str:
 @pytest.fixture
 def as_role(browser, base_url):
     """as_role("provider") → a new page signed in as that demo account (None: anonymous), desktop size."""
+    from django.conf import settings
+
     from ..conftest import sign_in
 
     contexts = []
@@ -54,7 +76,10 @@ def as_role(browser, base_url):
     def open_page(username: str | None, viewport: dict | None = None):
         context = browser.new_context(viewport=viewport or DESKTOP, locale="ko-KR", accept_downloads=True)
         contexts.append(context)
-        if username:
+        if username in SESSION_COOKIES:
+            cookie = {"name": settings.SESSION_COOKIE_NAME, "value": SESSION_COOKIES[username], "url": base_url}
+            context.add_cookies([cookie])
+        elif username:
             sign_in(context, base_url, username)
         page = context.new_page()
         page.base_url = base_url

@@ -4,6 +4,7 @@ the provider (capacity, attendance), the counselling agent (take, answer, schedu
 
 import datetime as dt
 import io
+import threading
 
 import pytest
 from django.utils import timezone
@@ -13,6 +14,34 @@ from ..conftest import fits_width
 from .conftest import MOBILE, shots
 
 pytestmark = pytest.mark.django_db  # the demo is committed once by the package fixture; see conftest.py
+
+
+def committed(write) -> None:
+    """Run a direct database write so the live server sees it: on another thread, hence on its own autocommit
+    connection. A write on the test's connection stays inside the test's transaction, which the server's
+    connection cannot see on PostgreSQL. On SQLite the live server shares the test's in-memory database and
+    connection, and a second connection would find the table locked, so there the write stays here."""
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite":
+        write()
+        return
+
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            write()
+        except BaseException as exc:  # re-raised in the test
+            failure.append(exc)
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    if failure:
+        raise failure[0]
 
 
 def test_provider_edits_capacity_and_records_attendance(world, as_role):
@@ -31,8 +60,10 @@ def test_provider_edits_capacity_and_records_attendance(world, as_role):
 
     # The demo family's booking has begun: the provider records that the child came.
     now = timezone.now()
-    Booking.objects.filter(pk=world.booking).update(
-        starts_at=now - dt.timedelta(minutes=30), ends_at=now + dt.timedelta(minutes=30)
+    committed(
+        lambda: Booking.objects.filter(pk=world.booking).update(
+            starts_at=now - dt.timedelta(minutes=30), ends_at=now + dt.timedelta(minutes=30)
+        )
     )
     page.goto(page.base_url + "/backoffice/bookings/")
     row = page.locator("main tr", has=page.get_by_role("button", name="출석")).first
