@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from dolbom.booking import clock
 
@@ -49,7 +50,7 @@ def test_book_tonight_for_two_children_then_cancel(page, browser, demo, live_ser
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     screenshot(page, "booking-choose")
     page.get_by_role("button", name="자리 잡기").click()
-    assert "12,000원" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("12,000원")
     page.get_by_role("button", name="예약 확정").click()
     page.wait_for_url("**/care/my/")
     mine = page.locator("main").inner_text()

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.factories import RegionFactory
 
@@ -75,16 +76,19 @@ def test_home_visit_tonight_end_to_end(page, browser, demo, live_server):
     coord = as_user(browser, page, "coordinator")
     coord.goto(page.base_url + "/backoffice/visits/coordinate/")
     coord.get_by_role("link", name=f"{start:%-m/%-d %H:%M}", exact=False).first.click()
+    expect(coord.locator("main")).to_contain_text("왜 이 돌보미")
     body = coord.locator("main").inner_text()
     assert "정돌보미" in body and "왜 이 돌보미" in body
     screenshot(coord, "visit-candidates")
     coord.locator("li", has_text="정돌보미").get_by_role("button", name="이 돌보미에게 제안").click()
-    assert "정돌보미 돌보미에게 제안했습니다" in coord.locator("main").inner_text()
+    expect(coord.locator("main")).to_contain_text("정돌보미 돌보미에게 제안했습니다")
 
     cg = as_user(browser, page, "caregiver")
     cg.goto(page.base_url + "/backoffice/visits/")
     screenshot(cg, "visit-caregiver-offer")
     cg.get_by_role("button", name="수락").click()
+    # the page the POST redirects to must have arrived before the reload below, or the reload races it
+    expect(cg.locator("main")).to_contain_text("수락했습니다")
     a = VisitAssignment.objects.get(request=req, status="accepted")
     if a.starts_at - timezone.now() > dt.timedelta(hours=1):
         # arrival opens an hour before the start: bring the visit to now so the walk can go on
@@ -93,11 +97,11 @@ def test_home_visit_tonight_end_to_end(page, browser, demo, live_server):
         VisitRequest.objects.filter(pk=req.pk).update(starts_at=soon, ends_at=soon + dt.timedelta(hours=2))
     cg.reload()
     cg.get_by_role("button", name="도착 기록").click()
-    assert "도착을 기록했습니다" in cg.locator("main").inner_text()
+    expect(cg.locator("main")).to_contain_text("도착을 기록했습니다")
     cg.get_by_label("돌봄 기록").fill("저녁 먹고 책 읽었어요.")
     screenshot(cg, "visit-caregiver-today")
     cg.get_by_role("button", name="종료 기록").click()
-    assert "종료를 기록했습니다" in cg.locator("main").inner_text()
+    expect(cg.locator("main")).to_contain_text("종료를 기록했습니다")
 
     page.goto(page.base_url + "/visits/")
     assert "저녁 먹고 책 읽었어요." in page.locator("main").inner_text()
@@ -119,6 +123,7 @@ def test_home_visit_tonight_end_to_end(page, browser, demo, live_server):
     coord.get_by_label("처리 내용").fill("보호자와 통화, 돌보미 안내")
     assert fits_width(coord)
     coord.get_by_role("button", name="사후관리 완료").click()
+    expect(coord.locator("main")).to_contain_text("사후관리를 마쳤습니다")
     req.refresh_from_db()
     assert req.status == "followed_up"
     for p in (coord, cg):

@@ -299,4 +299,3 @@ def test_portal_first_then_seoul_file_takes_over(real_regions, data_dir, tmp_pat
     centcl = Facility.objects.get(source_key="11620000574")
     assert centcl.homepage == "https://example.org/centcl" and centcl.capacity == 45
     assert facility_import(path=newer).counts["unchanged"] == 1
-
