@@ -85,6 +85,10 @@ def start_cluster(bindir: str, workdir: str) -> tuple[str, Callable[[], None]]:
             cwd=workdir,
         )
 
+    # Where the cluster lives, for tests that stop and start the server itself (tests/reliability).
+    os.environ.update(
+        {"DOLBOM_PG_BINDIR": bindir, "DOLBOM_PG_DATA": data, "DOLBOM_PG_OPTIONS": options, "DOLBOM_PG_LOG": log}
+    )
     url = f"postgres://postgres@127.0.0.1:{port}/dolbom"
     wait_ready(port)
     create_database(port)

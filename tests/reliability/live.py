@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -36,7 +37,11 @@ def database_url() -> str:
 
 
 class Server:
-    """gunicorn in its own process group, so SIGKILL takes the master and every worker at once, mid-request."""
+    """gunicorn in its own process group, so SIGKILL takes the master and every worker at once, mid-request.
+
+    Its stderr goes to a file, not a pipe: nobody reads a pipe while the load runs, and once the 64 KiB pipe
+    buffer is full of error logs (an outage logs every 503) every worker blocks in its next log write.
+    """
 
     def __init__(self, *, workers: int = 2, conn_max_age: int = 600):
         self.port = free_port()
@@ -44,17 +49,23 @@ class Server:
         self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database_url(),
                     "DB_CONN_MAX_AGE": str(conn_max_age), "REDIS_URL": "", "DEBUG": "0"}  # fmt: skip
         self.proc: subprocess.Popen | None = None
+        self.log = tempfile.TemporaryFile()
+
+    def log_tail(self, chars: int = 2000) -> str:
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")[-chars:]
 
     def start(self, timeout: float = 30) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
              "--workers", str(self.workers), "--worker-class", "sync", "--log-level", "error", "--timeout", "30"],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=self.log, start_new_session=True,
         )  # fmt: skip
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {self.proc.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+                raise RuntimeError(f"gunicorn exited: {self.log_tail()}")
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
                 conn.request("GET", "/api/v1/care/services")
@@ -77,6 +88,52 @@ class Server:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class Cluster:
+    """The PostgreSQL server the tests run on, stopped and started for real (pg_ctl).
+
+    scripts/with_postgres.py exports where it lives (DOLBOM_PG_BINDIR, _DATA, _OPTIONS, _LOG). pg_ctl runs as
+    the owner of the data directory ('nobody' when the tests run as root). It is always given a log file and
+    no pipe of ours: without -l the postmaster it forks would inherit our stdout and a captured run would wait
+    for that pipe to close, that is, forever.
+    """
+
+    ENV = ("DOLBOM_PG_BINDIR", "DOLBOM_PG_DATA", "DOLBOM_PG_OPTIONS", "DOLBOM_PG_LOG")
+
+    def __init__(self) -> None:
+        self.bindir, self.data, self.options, self.log = (os.environ[name] for name in self.ENV)
+
+    @classmethod
+    def available(cls) -> bool:
+        return all(os.environ.get(name) for name in cls.ENV)
+
+    def _pg_ctl(self, *args: str, timeout: float = 45) -> subprocess.CompletedProcess:
+        owner = os.stat(self.data)
+
+        def demote() -> None:
+            if os.geteuid() == 0:
+                os.setgid(owner.st_gid)
+                os.setuid(owner.st_uid)
+
+        with open(os.devnull, "rb") as devnull, open(self.log + ".pg_ctl", "ab") as out:
+            return subprocess.run(
+                [f"{self.bindir}/pg_ctl", "-D", self.data, *args], stdin=devnull, stdout=out, stderr=out,
+                preexec_fn=demote, cwd=os.path.dirname(self.data), timeout=timeout, check=False,
+            )  # fmt: skip
+
+    def running(self) -> bool:
+        return self._pg_ctl("status", timeout=10).returncode == 0
+
+    def stop(self, mode: str = "fast") -> None:
+        result = self._pg_ctl("stop", "-m", mode, "-w", "-t", "30")
+        if result.returncode != 0:
+            raise RuntimeError(f"pg_ctl stop -m {mode} failed ({result.returncode})")
+
+    def start(self) -> None:
+        result = self._pg_ctl("start", "-w", "-t", "30", "-l", self.log, "-o", self.options)
+        if result.returncode != 0:
+            raise RuntimeError(f"pg_ctl start failed ({result.returncode}), see {self.log}")
 
 
 @dataclass
@@ -128,12 +185,13 @@ def booking_world(*, region, facility, families: int, slots: int, capacity: int)
 class Client:
     """One HTTP/1.1 connection; a transport error (server killed, refused while down) reconnects."""
 
-    def __init__(self, port: int, token: str | None = None):
+    def __init__(self, port: int, token: str | None = None, timeout: float = 20):
         self.port = port
+        self.timeout = timeout
         self.headers = {"Content-Type": "application/json"}
         if token:
             self.headers["Authorization"] = f"Bearer {token}"
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
 
     def call(self, method: str, path: str, body: Any = None) -> tuple[int, bytes]:
         """(status, body), or (0, b"") when the connection failed and the outcome is unknown."""
@@ -143,7 +201,7 @@ class Client:
             return response.status, response.read()
         except (OSError, http.client.HTTPException):
             self.conn.close()
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
             return 0, b""
 
 
