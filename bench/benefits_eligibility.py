@@ -18,62 +18,22 @@ import random
 import statistics
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dolbom.benefits.eligibility import (  # noqa: E402
-    Child,
     Engine,
     Household,
-    Parent,
-    Pregnancy,
     information_specs,
     load_programme_specs,
     year_total,
 )
+from dolbom.benefits.eligibility.synthetic import synthetic_household  # noqa: E402
 
 AS_OF = date(2026, 11, 23)
-REGIONS = [
-    ("41", frozenset({"4111100000", "4111000000", "4100000000"})),  # 수원 장안구
-    ("41", frozenset({"4119200000", "4119000000", "4100000000"})),  # 부천
-    ("29", frozenset({"2917000000", "2900000000"})),  # 광주 북구
-    ("52", frozenset({"5214000000", "5200000000"})),  # 익산
-    ("11", frozenset({"1165000000", "1100000000"})),  # 서초
-    ("11", frozenset({"1168000000", "1100000000"})),  # 강남
-    ("26", frozenset({"2611000000", "2600000000"})),  # 부산 중구
-]
-
-
-def synthetic(rng: random.Random) -> Household:
-    sido, codes = rng.choice(REGIONS)
-    n_children = rng.choices([0, 1, 2, 3, 4], weights=[15, 40, 30, 10, 5])[0]
-    children = tuple(
-        Child(
-            birth_date=AS_OF - timedelta(days=rng.randint(0, 13 * 365)),
-            attends_daycare=rng.choice([None, True, False]),
-        )
-        for _ in range(n_children)
-    )
-    pregnancy = None
-    if rng.random() < 0.25:
-        pregnancy = Pregnancy(
-            due_date=AS_OF + timedelta(days=rng.randint(1, 280)), fetuses=rng.choices([1, 2, 3], [90, 9, 1])[0]
-        )
-    return Household(
-        as_of=AS_OF,
-        region_codes=codes,
-        sido_code=sido,
-        income_pct_of_median=None if rng.random() < 0.5 else float(rng.randint(30, 300)),
-        single_parent=rng.choice([None, False, False, True]),
-        multicultural=rng.choice([None, False, False, True]),
-        disability_in_household=rng.choice([None, False]),
-        parents=None if rng.random() < 0.3 else tuple(Parent(employed=rng.random() < 0.7) for _ in range(2)),
-        pregnancy=pregnancy,
-        children=children if (children or pregnancy is None) else (),
-    )
 
 
 def main() -> None:
@@ -91,8 +51,8 @@ def main() -> None:
     build_ms = (time.perf_counter() - t0) * 1000
 
     rng = random.Random(args.seed)
-    sample = [synthetic(rng) for _ in range(args.sample)]
-    batch = [synthetic(rng) for _ in range(args.n)]
+    sample = [synthetic_household(rng, AS_OF) for _ in range(args.sample)]
+    batch = [synthetic_household(rng, AS_OF) for _ in range(args.n)]
 
     def answer(hh: Household) -> int:
         results = engine.check(hh)

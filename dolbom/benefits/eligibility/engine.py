@@ -4,15 +4,17 @@ dated changes ahead for this household, and an estimate of what the household re
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from .catalogue import ProgrammeSpec
 from .dates import end_of_year, months_between, next_month_starts
 from .model import ELIGIBLE, INELIGIBLE, Amount, Answer, Change, Household, Status
 from .parameters import Parameter, load_parameters
-from .rules import RULE_CLASSES, Information, PerChildRule, Rule, amount_text, child_label
+from .rules import RULE_CLASSES, Ahead, Ctx, Information, PerChildRule, Rule, amount_text, child_label
 
 HORIZON_DAYS = 366 * 10
 
@@ -23,7 +25,7 @@ class Result:
     answer: Answer
 
 
-def _describe(answer: Answer | None) -> str:
+def _describe(answer: Answer | Ahead | None) -> str:
     if answer is None:
         return "출생 전"
     if answer.status == ELIGIBLE:
@@ -47,6 +49,8 @@ class Engine:
         self._info_cache: dict[str, Answer] = {}
         #: information entries relevant to a (stages, situations) pair: few pairs occur, so the choice is cached
         self._relevant_cache: dict[tuple[frozenset[str], frozenset[str]], frozenset[int]] = {}
+        #: the programmes a check answers, by (region codes, date, information, stages and situations)
+        self._plan_cache: dict[tuple[Any, ...], tuple[ProgrammeSpec, ...]] = {}
         # Indexes so a check touches only the programmes that can apply: national rules, local programmes by
         # region code, information entries by life-cycle stage.
         self._always: list[int] = []
@@ -95,6 +99,29 @@ class Engine:
         `information`: "relevant" keeps the information entries whose stages and situations fit the household,
         "all" keeps every one, "none" drops them.
         """
+        plan_key = (hh.region_codes, hh.as_of, information, household_tags(hh) if information == "relevant" else None)
+        plan = self._plan_cache.get(plan_key)
+        if plan is None:
+            plan = self._plan(hh, information, plan_key[3])
+            if len(self._plan_cache) > 20_000:
+                self._plan_cache.clear()
+            self._plan_cache[plan_key] = plan
+        later: dict[date, Household] = {}  # the household on later dates, shared by every rule
+        results = []
+        info = self._info_cache
+        for spec in plan:
+            cached = info.get(spec.key)
+            if cached is not None:
+                results.append(Result(spec, cached))
+            else:
+                results.append(Result(spec, self.evaluate(spec.key, hh, changes=changes, later=later)))
+        return results
+
+    def _plan(
+        self, hh: Household, information: str, tags: tuple[frozenset[str], frozenset[str]] | None
+    ) -> tuple[ProgrammeSpec, ...]:
+        """The programmes a check answers, in catalogue order: the same for every household of one region, date
+        and (for information entries) life-cycle stages and situations, so it is chosen once and cached."""
         picked = set(self._always)
         for code in hh.region_codes:
             for i in self._by_code.get(code, ()):
@@ -103,8 +130,9 @@ class Engine:
         if information == "all":
             picked.update(self._info_all)
         elif information == "relevant":
-            stages, situations = household_tags(hh)
-            key = (frozenset(stages), frozenset(situations))
+            assert tags is not None
+            stages, situations = tags
+            key = tags
             relevant = self._relevant_cache.get(key)
             if relevant is None:
                 found: set[int] = set()
@@ -115,17 +143,7 @@ class Engine:
                             found.add(i)
                 relevant = self._relevant_cache[key] = frozenset(found)
             picked.update(relevant)
-        later: dict[date, Household] = {}  # the household on later dates, shared by every rule
-        results = []
-        specs, info = self.specs, self._info_cache
-        for i in sorted(picked):
-            spec = specs[i]
-            cached = info.get(spec.key)
-            if cached is not None:
-                results.append(Result(spec, cached))
-            else:
-                results.append(Result(spec, self.evaluate(spec.key, hh, changes=changes, later=later)))
-        return results
+        return tuple(self.specs[i] for i in sorted(picked))
 
     # ---------------------------------------------------------------------------------------------------------
     def _changes(self, rule: Rule, hh: Household, answer: Answer, later_cache: dict[date, Household]) -> list[Change]:
@@ -139,13 +157,16 @@ class Engine:
         if not dates:
             return []
         if isinstance(rule, PerChildRule):
-            with rule.look_ahead(hh):
-                return self._changes_on(rule, sorted(dates), marks, answer, hh, later_cache, True)
-        return self._changes_on(rule, sorted(dates), marks, answer, hh, later_cache, False)
+            with rule.look_ahead(hh, answer):
+                ahead = partial(rule.ahead, ctx=Ctx(rule.params, as_of, explain=False))
+                return self._changes_on(ahead, sorted(dates), marks, answer, hh, later_cache, True)
+        return self._changes_on(
+            partial(rule.evaluate, explain=False), sorted(dates), marks, answer, hh, later_cache, False
+        )
 
     def _changes_on(
         self,
-        rule: Rule,
+        evaluate: Callable[[Household], Answer | Ahead],
         dates: list[date],
         marks: list[tuple[date, str, int | None, int | None]],
         answer: Answer,
@@ -154,13 +175,19 @@ class Engine:
         per_child: bool,
     ) -> list[Change]:
         out: list[Change] = []
-        prev = answer
+        prev: Answer | Ahead = answer
         for on in dates:
             later = later_cache.get(on)
             if later is None:
                 later = later_cache[on] = hh.at(on)
-            now = rule.evaluate(later, explain=False)
-            if now.signature() == prev.signature() and not _children_differ(prev, now):
+            now = evaluate(later)
+            a, b = now.amount, prev.amount
+            if (
+                now.status == prev.status
+                and a.value == b.value
+                and a.per == b.per
+                and not ((now.per_child or prev.per_child) and _children_differ(prev, now))
+            ):
                 prev = now
                 continue
             here = [m for m in marks if m[0] == on]
@@ -192,7 +219,7 @@ def _mark_label(mark: tuple[date, str, int | None, int | None], later: Household
     return f"{child_label(index, child)} 생후 {months}개월" if child is not None else f"생후 {months}개월"
 
 
-def _children_differ(a: Answer, b: Answer) -> bool:
+def _children_differ(a: Answer | Ahead, b: Answer | Ahead) -> bool:
     if len(a.per_child) != len(b.per_child):
         return True
     return any(
@@ -200,7 +227,7 @@ def _children_differ(a: Answer, b: Answer) -> bool:
     )
 
 
-def _child_diffs(prev: Answer, now: Answer, hh: Household) -> list[str]:
+def _child_diffs(prev: Answer | Ahead, now: Answer | Ahead, hh: Household) -> list[str]:
     before = {r.index: r for r in prev.per_child}
     parts = []
     children = hh.born_children()
@@ -228,7 +255,7 @@ def _describe_child(r: Any) -> str:
 # Relevance of information entries
 
 
-def household_tags(hh: Household) -> tuple[set[str], set[str]]:
+def household_tags(hh: Household) -> tuple[frozenset[str], frozenset[str]]:
     stages: set[str] = {"worklife"}
     situations: set[str] = set()
     if hh.pregnancy is not None:
@@ -256,7 +283,7 @@ def household_tags(hh: Household) -> tuple[set[str], set[str]]:
         situations.add("disability")
     if hh.low_income_status or (hh.income_pct_of_median is not None and hh.income_pct_of_median <= 50):
         situations.add("low_income")
-    return stages, situations
+    return frozenset(stages), frozenset(situations)
 
 
 # -------------------------------------------------------------------------------------------------------------

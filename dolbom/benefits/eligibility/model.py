@@ -77,15 +77,24 @@ class Household:
         fields.update(self.__dict__)
         fields["as_of"] = on
         if self.pregnancy is not None and on >= self.pregnancy.due_date:
-            born = self.born_children()
-            order = _next_birth_order(list(born))
-            twins = tuple(
-                Child(birth_date=self.pregnancy.due_date, birth_order=order + i, expected=True)
-                for i in range(self.pregnancy.fetuses)
-            )
+            global _last_birth
+            last = _last_birth  # the children after the birth are the same on every later date: made once
+            if last[0] is not self:
+                born = self.born_children()
+                order = _next_birth_order(list(born))
+                twins = tuple(
+                    Child(birth_date=self.pregnancy.due_date, birth_order=order + i, expected=True)
+                    for i in range(self.pregnancy.fetuses)
+                )
+                last = _last_birth = (self, born + twins)
             fields["pregnancy"] = None
-            fields["children"] = born + twins
+            fields["children"] = last[1]
         return new
+
+
+#: the household whose pregnancy `Household.at` last turned into children, and those children (one entry, replaced
+#: as a whole so that readers in other threads see a consistent pair)
+_last_birth: tuple[Household | None, tuple[Child, ...]] = (None, ())
 
 
 def _next_birth_order(children: list[Child]) -> int:
@@ -100,7 +109,7 @@ def birth_orders(children: tuple[Child, ...]) -> list[tuple[int, bool]]:
     return [(c.birth_order, True) if c.birth_order else (inferred[i], False) for i, c in enumerate(children)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Amount:
     value: int | None
     unit: str = "KRW"
@@ -114,7 +123,7 @@ class Amount:
 NO_AMOUNT = Amount(value=None, unit="KRW", per=None)
 
 
-@dataclass
+@dataclass(slots=True)
 class ChildResult:
     index: int
     birth_date: date
@@ -141,7 +150,7 @@ class ChildResult:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     on: date
     description: str
@@ -159,7 +168,7 @@ class Change:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Answer:
     key: str
     status: Status

@@ -166,13 +166,20 @@ def _all_values(param: Parameter, since: date | None = None) -> list[Any]:
     return [v for v in param.values[start:] if v is not None]
 
 
+#: the household `_child_marks` last looked ahead for and its children after the due date (replaced as a pair)
+_last_future: tuple[Household | None, tuple[Child, ...]] = (None, ())
+
+
 def _child_marks(hh: Household, months: Iterable[int]) -> list[Mark]:
     """Age marks for every child, born or expected (an expected child is born on the due date)."""
     marks: list[Mark] = []
     children = list(hh.born_children())
     if hh.pregnancy is not None:
-        future = hh.at(hh.pregnancy.due_date)
-        children = list(future.born_children())
+        global _last_future
+        last = _last_future  # every rule asks for the same household's future: made once per household
+        if last[0] is not hh:
+            last = _last_future = (hh, hh.at(hh.pregnancy.due_date).born_children())
+        children = list(last[1])
         marks.append((hh.pregnancy.due_date, "출산 예정일", len(hh.born_children()), None))
     month_list = set(months)
     as_of = hh.as_of
@@ -182,6 +189,21 @@ def _child_marks(hh: Household, months: Iterable[int]) -> list[Mark]:
             if on > as_of:
                 marks.append((on, "", index, m))
     return marks
+
+
+class Ahead:
+    """A per-child programme's answer on a later date when only the outcome matters: status, amount and the
+    per-child results (what the engine compares and describes when it lists the changes ahead)."""
+
+    __slots__ = ("amount", "per_child", "status")
+
+    def __init__(self, status: Status, amount: Amount, per_child: list[ChildResult]):
+        self.status = status
+        self.amount = amount
+        self.per_child = per_child
+
+    def signature(self) -> tuple[Any, ...]:
+        return (self.status, self.amount.value, self.amount.per)
 
 
 class PerChildRule(Rule):
@@ -196,18 +218,81 @@ class PerChildRule(Rule):
         super().__init__(key, params, config)
         #: per-child results while the engine looks ahead for one household (`look_ahead`), per thread
         self._local = threading.local()
+        #: the sorted age marks in months (`child_months`) by the date asked
+        self._bands: dict[date, list[int]] = {}
 
     @contextmanager
-    def look_ahead(self, hh: Household) -> Iterator[None]:
-        """Within this block, answers with `explain=False` (the engine looking ahead for `hh` on later dates)
-        reuse per-child results: between two of the age marks of `child_months` and within one period of the
-        figures, a child's status and amount cannot change (that is what the marks promise)."""
-        self._local.memo = {}
-        self._local.bands = sorted(set(self.child_months(hh.as_of)))
+    def look_ahead(self, hh: Household, answer: Answer | None = None) -> Iterator[None]:
+        """Within this block, `ahead` (the engine looking ahead for `hh` on later dates) reuses per-child results:
+        between two of the age marks of `child_months` and within one period of the figures, a child's status and
+        amount cannot change (that is what the marks promise). `answer`, the answer for `hh` itself, seeds them."""
+        memo: dict[tuple[int, int, int, bool, int], ChildResult] = {}
+        bands = self._bands.get(hh.as_of)
+        if bands is None:
+            if len(self._bands) > 4096:
+                self._bands.clear()
+            bands = self._bands[hh.as_of] = sorted(set(self.child_months(hh.as_of)))
+        if answer is not None and answer.per_child:
+            children = hh.born_children()
+            orders = birth_orders(children) if self.needs_birth_order else None
+            period = bisect_right(self._sorted_parameter_dates, hh.as_of)
+            for r in answer.per_child:
+                order, told = orders[r.index] if orders is not None else (0, False)
+                months = months_between(children[r.index].birth_date, hh.as_of)
+                memo[(r.index, bisect_right(bands, months), order, told, period)] = r
+        self._local.memo = memo
+        self._local.bands = bands
         try:
             yield
         finally:
             self._local.memo = None
+
+    def ahead(self, hh: Household, ctx: Ctx) -> Ahead:
+        """Inside `look_ahead`: the status, amount and per-child results on a later date, as `evaluate(hh,
+        explain=False)` decides them, without the reasons and missing inputs nobody reads when looking ahead.
+        `ctx` is one context reused for every date (explain=False)."""
+        if not hh.children_told:
+            return Ahead(UNKNOWN, NO_AMOUNT, [])
+        children = hh.born_children()
+        if not children:
+            return Ahead(INELIGIBLE, NO_AMOUNT, [])
+        on = ctx.on = hh.as_of
+        orders = birth_orders(children) if self.needs_birth_order else None
+        memo = self._local.memo
+        bands = self._local.bands
+        period = bisect_right(self._sorted_parameter_dates, on)
+        results = []
+        try:
+            for i, c in enumerate(children):
+                order, told = orders[i] if orders is not None else (0, False)
+                key = (i, bisect_right(bands, months_between(c.birth_date, on)), order, told, period)
+                # a child's status and amount depend only on its age band (between two age marks), its birth
+                # order and the figures in force: decided once per (child, band, order, period)
+                hit = memo.get(key)
+                if hit is None:
+                    hit = memo[key] = self.decide_child(i, c, order, told, hh, ctx)
+                results.append(hit)
+        except NotInForce:
+            return Ahead(UNKNOWN, NO_AMOUNT, [])
+        # the status and amount exactly as `_aggregate` sums them
+        eligible = [r for r in results if r.status == ELIGIBLE]
+        if eligible:
+            per = eligible[0].amount.per
+            total: int | None = 0
+            up_to = False
+            for r in eligible:
+                a = r.amount
+                if a.per != per or a.value is None or total is None:
+                    total = None
+                else:
+                    total += a.value
+                up_to = up_to or a.up_to
+            if total is None:
+                return Ahead(ELIGIBLE, Amount(value=None, per=None), results)
+            return Ahead(ELIGIBLE, Amount(value=total, per=per, up_to=up_to), results)
+        if any(r.status == UNKNOWN for r in results):
+            return Ahead(UNKNOWN, NO_AMOUNT, results)
+        return Ahead(INELIGIBLE, NO_AMOUNT, results)
 
     def decide(self, hh: Household, ctx: Ctx) -> Answer:
         if not hh.children_told:
@@ -218,33 +303,11 @@ class PerChildRule(Rule):
             if hh.pregnancy is not None:
                 reasons.append(f"출산 예정일({hh.pregnancy.due_date.isoformat()}) 이후 {self.expecting_note}")
             return self.answer(INELIGIBLE, NO_AMOUNT, reasons)
-        orders = birth_orders(children) if self.needs_birth_order else None
-        memo: dict[tuple[int, int, int, bool, int], tuple[ChildResult, bool]] | None = (
-            None if ctx.explain else getattr(self._local, "memo", None)
-        )
-        if memo is None:
-            if orders is not None:
-                results = [self.decide_child(i, c, *orders[i], hh, ctx) for i, c in enumerate(children)]
-            else:
-                results = [self.decide_child(i, c, 0, False, hh, ctx) for i, c in enumerate(children)]
-            return self._aggregate(results, ctx)
-        # Looking ahead (see `Engine._changes`): a child's status and amount depend only on its age band (between
-        # two age marks), its birth order and the figures in force: decided once per (child, band, order, period).
-        # Reasons are not kept when looking ahead, so a result reused from another date in the band is exact.
-        period = bisect_right(self._sorted_parameter_dates, hh.as_of)
-        bands = self._local.bands
-        verified = ctx.verified
-        results = []
-        for i, c in enumerate(children):
-            order, told = orders[i] if orders is not None else (0, False)
-            key = (i, bisect_right(bands, months_between(c.birth_date, hh.as_of)), order, told, period)
-            hit = memo.get(key)
-            if hit is None:
-                ctx.verified = True
-                hit = memo[key] = (self.decide_child(i, c, order, told, hh, ctx), ctx.verified)
-            results.append(hit[0])
-            verified = verified and hit[1]
-        ctx.verified = verified
+        if self.needs_birth_order:
+            orders = birth_orders(children)
+            results = [self.decide_child(i, c, *orders[i], hh, ctx) for i, c in enumerate(children)]
+        else:
+            results = [self.decide_child(i, c, 0, False, hh, ctx) for i, c in enumerate(children)]
         return self._aggregate(results, ctx)
 
     def decide_child(
@@ -777,6 +840,12 @@ class AgeRangeService(Rule):
         if not hh.children_told:
             return self.no_children_told()
         lo, hi = ctx.p("min_age_months"), ctx.p("max_age_months")
+        if not ctx.explain:  # looking ahead: only the status matters
+            if any(lo <= months_between(c.birth_date, hh.as_of) < hi for c in hh.born_children()) or (
+                hh.pregnancy is not None and self.config.get("pregnancy")
+            ):
+                return self.answer(ELIGIBLE, NO_AMOUNT, [])
+            return self.answer(INELIGIBLE, NO_AMOUNT, [])
         note = self.config.get("note")
         fits = [
             (i, c, m)

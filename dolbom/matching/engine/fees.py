@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from dolbom.benefits.eligibility.idolbom import normalise_tier
+
 NIGHT_START_HOUR = 22
 NIGHT_END_HOUR = 6
 SURCHARGE = Fraction(1, 2)
@@ -42,15 +44,6 @@ class FeeQuote:
 
 def _won(x: Fraction) -> int:
     return int((Decimal(x.numerator) / Decimal(x.denominator)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def normalise_tier(tier: str | None) -> str | None:
-    if tier is None:
-        return None
-    t = tier.strip()
-    if not t or t.lower() == "unknown":
-        return None
-    return t if t.endswith("형") else f"{t}형"
 
 
 def fee_quote(
@@ -89,7 +82,10 @@ def fee_quote(
     total = _won(base + extra)
     base_won = _won(base)
     notes: list[str] = []
-    tier = normalise_tier(income_tier)
+    try:
+        tier = normalise_tier(income_tier)
+    except ValueError:  # not one of 가형..마형: quoted at full price with the note below
+        tier = (income_tier or "").strip()
     share: float | None = None
     if tier is None:
         notes.append("소득유형 미확인: 정부지원 없이 전액 본인부담으로 안내합니다 (유형 판정 후 지원분 적용).")
