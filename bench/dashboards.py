@@ -13,6 +13,10 @@ rows (a million by default), ratings, and home visits. Then measures, after ANAL
 
     .venv/bin/python bench/dashboards.py                       # ~1,000,000 occupancy rows
     .venv/bin/python bench/dashboards.py --per-sgg 1 --bookings-per-day 3   # a quick run
+    .venv/bin/python bench/dashboards.py --database-url postgres://…/dolbom    # a database generated before
+
+With --database-url nothing is generated: the database (one this benchmark generated and kept, for instance) is
+migrated to the current schema, its summaries rebuilt, and the same figures measured.
 
 Prints JSON (sizes, generation time, latencies in milliseconds: min and median of --repeat runs).
 """
@@ -97,16 +101,19 @@ def measure(*, year: int, repeat: int) -> dict[str, Any]:
     from django.db import connection
     from django.test import Client
 
+    from dolbom.accounts.models import User
     from dolbom.booking.models import Booking, FacilityService, Occupancy, Slot
     from dolbom.matching.models import VisitRequest
     from dolbom.operations import statistics as st
     from dolbom.regions.models import Region
     from tests.factories import UserFactory
 
-    province = UserFactory(
+    province = User.objects.filter(username="bench-province").first() or UserFactory(
         username="bench-province", role="province_official", scope_region=Region.objects.get(code="4100000000")
     )
-    city = UserFactory(username="bench-city", role="city_official", scope_region=Region.objects.get(code="4111000000"))
+    city = User.objects.filter(username="bench-city").first() or UserFactory(
+        username="bench-city", role="city_official", scope_region=Region.objects.get(code="4111000000")
+    )
     period = st.Period(start=date(year, 1, 1), end=date(year, 12, 31))
     p_scope = st.Scope.of(user=province, period=period)
     c_scope = st.Scope.of(user=city, period=period)
@@ -208,7 +215,29 @@ def main() -> int:
     parser.add_argument("--visits-per-day", type=float, default=110.0, help="province-wide (about 40,000 a year)")
     parser.add_argument("--families", type=int, default=2500, help="households per 시·군")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--database-url", help="measure this existing database (no cluster, no generation)")
     args = parser.parse_args()
+
+    if args.database_url:
+        import subprocess
+
+        env = {**os.environ, "DATABASE_URL": args.database_url, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+        env["DEBUG"] = "0"
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+        _setup_django(args.database_url)
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        result = {
+            "database": connection.vendor,
+            "machine": {"cpus": os.cpu_count(), "load_before": [round(x, 2) for x in os.getloadavg()]},
+            "generated": None,
+            **measure(year=args.year, repeat=args.repeat),
+            "load_after": [round(x, 2) for x in os.getloadavg()],
+        }
+        print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+        return 0
 
     bindir = with_postgres.find_bindir()
     if bindir is None:

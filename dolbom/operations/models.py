@@ -164,6 +164,44 @@ class DailyChildUse(models.Model):
         return f"{self.day} {self.service_key} {self.sgg} {self.child_id}"
 
 
+class YearlyChildUse(models.Model):
+    """A child served by a service in a 시·군·구 during a year, with the months of that year it was served in (bit
+    m-1 for month m). Unique children over whole months are counted from these rows (one per child and group, not
+    one per day); the days of a period's partial months at its edges come from `DailyChildUse`."""
+
+    year = models.PositiveSmallIntegerField()
+    service_key = models.CharField(max_length=80)
+    sgg = models.CharField(max_length=5)
+    child_id = models.BigIntegerField()
+    months = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sgg", "service_key", "child_id"], name="yearly_child_use_unique")
+        ]
+        indexes = [models.Index(fields=["child_id", "year"], name="yearly_child_use_child")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.service_key} {self.sgg} {self.child_id} {self.months:012b}"
+
+
+class YearlyChildReach(models.Model):
+    """A child served by any service in a 시·도 (first two code digits of the 시·군·구) during a year, with its months
+    (as in `YearlyChildUse`): a province's unique children over whole months is a count of rows."""
+
+    year = models.PositiveSmallIntegerField()
+    sido = models.CharField(max_length=2)
+    child_id = models.BigIntegerField()
+    months = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "sido", "child_id"], name="yearly_child_reach_unique")]
+        indexes = [models.Index(fields=["child_id", "year"], name="yearly_child_reach_child")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.sido} {self.child_id} {self.months:012b}"
+
+
 class SummaryState(models.Model):
     """The summaries' bookkeeping (one row): high-water marks of the records seen, and a version for caches."""
 

@@ -3,7 +3,10 @@
 A province-sized year holds about a million one-hour occupancy rows; scanning them for every dashboard takes
 seconds. The summaries hold one row per day × service × 시·군·구 (counts, child-hours, ratings, waiting times),
 per day × 시·군·구 × hour (places offered and taken) and per day × service × 시·군·구 × child (for unique children,
-which cannot be summed from daily counts). The readers below answer in the same shapes as the live queries of
+which cannot be summed from daily counts). Unique children over whole months are read from yearly rows (one per
+year × service × 시·군·구 × child, and one per year × 시·도 × child, each with the months the child was served in),
+which follow the daily child rows whenever days are recomputed; a period's partial months at its edges are read
+from the daily rows. The readers below answer in the same shapes as the live queries of
 `statistics.py`, which stay the definition: the tests check both against counts made from the records.
 
 Summaries are never incremented: a refresh recomputes whole days from the source records. Which days:
@@ -24,9 +27,10 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, Substr, TruncDate
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from dolbom.booking.models import Booking, BookingChild, CareService, FacilityService, Occupancy, Slot
@@ -39,6 +43,8 @@ from .models import (
     DailyServiceSummary,
     SummaryDirtyDay,
     SummaryState,
+    YearlyChildReach,
+    YearlyChildUse,
 )
 
 MARGIN = timedelta(minutes=10)
@@ -250,8 +256,9 @@ def _service_tuple(r: Any) -> tuple[Any, ...]:
     return (r.day, r.service_key, r.sgg, *(getattr(r, f) for f in SERVICE_FIELDS))
 
 
-def _replace(start: date, end: date, *, compare: bool) -> bool:
-    """Recompute start..end and write it; with `compare`, write only if something differs. True if written."""
+def _replace(start: date, end: date, *, compare: bool, yearly: bool = True) -> bool:
+    """Recompute start..end and write it; with `compare`, write only if something differs. True if written.
+    With `yearly`, the yearly child rows of the children served on those days (before or after) follow."""
     services, fills, children = summaries_compute(start=start, end=end)
     in_range = {"day__gte": start, "day__lte": end}
     if compare:
@@ -270,12 +277,104 @@ def _replace(start: date, end: date, *, compare: bool) -> bool:
         )
         if same:
             return False
+    before: set[int] = set()
+    if yearly:
+        before = set(DailyChildUse.objects.filter(**in_range).values_list("child_id", flat=True).distinct())
     for model in (DailyServiceSummary, DailyFillSummary, DailyChildUse):
         model.objects.filter(**in_range).delete()  # type: ignore[attr-defined]
     DailyServiceSummary.objects.bulk_create(services, batch_size=2000)
     DailyFillSummary.objects.bulk_create(fills, batch_size=2000)
     DailyChildUse.objects.bulk_create(children, batch_size=5000)
+    if yearly:
+        touched = before | {r.child_id for r in children}
+        _yearly_sync(start=start, end=end, children=touched if len(touched) <= YEARLY_SYNC_MAX_CHILDREN else None)
     return True
+
+
+#: above this many children, a yearly sync reads the whole months instead of filtering by child (in batches of 500)
+YEARLY_SYNC_MAX_CHILDREN = 5000
+ALL_MONTHS = (1 << 12) - 1
+
+
+def _month_bit(day: date) -> int:
+    return 1 << (day.month - 1)
+
+
+def _yearly_sync(*, start: date, end: date, children: set[int] | None) -> None:
+    """Bring the yearly child rows of the months overlapping start..end in line with `DailyChildUse` (of those
+    children only, or of everyone with None). A row's month bit is set when the child has any daily row in that
+    month; rows left with no month are deleted."""
+    years: dict[int, int] = defaultdict(int)  # year -> bits of the months to recompute
+    d = start.replace(day=1)
+    while d <= end:
+        years[d.year] |= _month_bit(d)
+        d = (d + timedelta(days=32)).replace(day=1)
+    if children is not None and len(children) > YEARLY_SYNC_MAX_CHILDREN:
+        children = None
+    batches: list[list[int] | None] = [None]
+    if children is not None:
+        ids = sorted(children)
+        batches = [ids[i : i + 500] for i in range(0, len(ids), 500)]
+    for year, mask in years.items():
+        for batch in batches:
+            _yearly_sync_part(year=year, mask=mask, children=batch)
+
+
+def _yearly_sync_part(*, year: int, mask: int, children: list[int] | None) -> None:
+    first_month = (mask & -mask).bit_length()
+    last_month = mask.bit_length()
+    lo = date(year, first_month, 1)
+    hi = date(year + 1, 1, 1) if last_month == 12 else date(year, last_month + 1, 1)
+    daily = DailyChildUse.objects.filter(day__gte=lo, day__lt=hi)
+    # every row of the year (a key served in these months may hold other months only so far)
+    uses = YearlyChildUse.objects.filter(year=year)
+    reach = YearlyChildReach.objects.filter(year=year)
+    if children is not None:
+        daily = daily.filter(child_id__in=children)
+        uses = YearlyChildUse.objects.filter(year=year, child_id__in=children)
+        reach = YearlyChildReach.objects.filter(year=year, child_id__in=children)
+    use_bits: dict[tuple[str, str, int], int] = defaultdict(int)
+    reach_bits: dict[tuple[str, int], int] = defaultdict(int)
+    for day, key, sgg, child in daily.values_list("day", "service_key", "sgg", "child_id").iterator(chunk_size=20000):
+        bit = _month_bit(day)
+        use_bits[(key, sgg, child)] |= bit
+        reach_bits[(sgg[:2], child)] |= bit
+    keep = ALL_MONTHS & ~mask
+    _yearly_write(
+        YearlyChildUse,
+        {(k, g, c): (pk, m) for pk, k, g, c, m in uses.values_list("pk", "service_key", "sgg", "child_id", "months")},
+        use_bits,
+        keep,
+        lambda key, months, y=year: YearlyChildUse(
+            year=y, service_key=key[0], sgg=key[1], child_id=key[2], months=months
+        ),
+    )
+    _yearly_write(
+        YearlyChildReach,
+        {(g, c): (pk, m) for pk, g, c, m in reach.values_list("pk", "sido", "child_id", "months")},
+        reach_bits,
+        keep,
+        lambda key, months, y=year: YearlyChildReach(year=y, sido=key[0], child_id=key[1], months=months),
+    )
+
+
+def _yearly_write(model: Any, existing: dict[Any, tuple[int, int]], bits: dict[Any, int], keep: int, new: Any) -> None:
+    updates: dict[int, list[int]] = defaultdict(list)  # new months -> pks
+    gone: list[int] = []
+    for key, (pk, months) in existing.items():
+        value = (months & keep) | bits.get(key, 0)
+        if value == months:
+            continue
+        if value:
+            updates[value].append(pk)
+        else:
+            gone.append(pk)
+    for i in range(0, len(gone), 500):
+        model.objects.filter(pk__in=gone[i : i + 500]).delete()
+    for value, pks in updates.items():
+        for i in range(0, len(pks), 500):
+            model.objects.filter(pk__in=pks[i : i + 500]).update(months=value)
+    model.objects.bulk_create([new(key, value) for key, value in bits.items() if key not in existing], batch_size=5000)
 
 
 def _marks_now() -> dict[str, Any]:
@@ -311,7 +410,7 @@ def summaries_rebuild(*, chunk_days: int = 31) -> dict[str, Any]:
     with transaction.atomic():
         state = _state()
         mark = _marks_now()
-        for model in (DailyServiceSummary, DailyFillSummary, DailyChildUse):
+        for model in (DailyServiceSummary, DailyFillSummary, DailyChildUse, YearlyChildUse, YearlyChildReach):
             model.objects.all().delete()  # type: ignore[attr-defined]
         span = _record_range()
         days = 0
@@ -319,8 +418,10 @@ def summaries_rebuild(*, chunk_days: int = 31) -> dict[str, Any]:
             start = span[0]
             while start <= span[1]:
                 end = min(span[1], start + timedelta(days=chunk_days - 1))
-                _replace(start, end, compare=False)
+                _replace(start, end, compare=False, yearly=False)
                 start = end + timedelta(days=1)
+            for year in range(span[0].year, span[1].year + 1):
+                _yearly_sync(start=date(year, 1, 1), end=date(year, 12, 31), children=None)
             days = (span[1] - span[0]).days + 1
         SummaryDirtyDay.objects.all().delete()
         state.marks = [mark]
@@ -459,6 +560,111 @@ def _in_scope(prefixes: list[str] | None, start: date, end: date) -> Q:
     return q & within
 
 
+def _sgg_scope(prefixes: list[str] | None) -> Q:
+    if prefixes is None:
+        return Q()
+    within = Q(pk__in=[])
+    for p in prefixes:
+        within |= Q(sgg__startswith=p)
+    return within
+
+
+def period_pieces(start: date, end: date) -> tuple[dict[int, int], list[tuple[date, date]]]:
+    """A period as whole months ({year: month bits}) and the runs of days of its partial months (at most two)."""
+    years: dict[int, int] = defaultdict(int)
+    edges: list[tuple[date, date]] = []
+    d = start.replace(day=1)
+    while d <= end:
+        following = (d + timedelta(days=32)).replace(day=1)
+        last = following - timedelta(days=1)
+        if d >= start and last <= end:
+            years[d.year] |= _month_bit(d)
+        else:
+            edges.append((max(d, start), min(last, end)))
+        d = following
+    return dict(years), edges
+
+
+def _count_union(pieces: list[QuerySet[Any]], group: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """Distinct rows of several querysets (same columns, child last) counted per `group` columns, in one query."""
+    sqls: list[str] = []
+    params: list[Any] = []
+    for qs in pieces:
+        sql, p = qs.order_by().query.sql_with_params()
+        sqls.append(sql)
+        params += list(p)
+    cols = ", ".join(group)
+    body = " UNION ".join(sqls)
+    # column names are this module's constants; the bodies are the ORM's own SQL with their parameters
+    head = f"SELECT {cols + ', ' if cols else ''}COUNT(*) FROM ("  # noqa: S608
+    sql = head + body + ") u" + (" GROUP BY " + cols if cols else "")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _with_months(qs: QuerySet[Any], mask: int) -> QuerySet[Any]:
+    if mask == ALL_MONTHS:
+        return qs
+    return qs.filter(GreaterThan(F("months").bitand(mask), 0))
+
+
+def unique_children_by_group(*, prefixes: list[str] | None, start: date, end: date) -> dict[tuple[str, str], int]:
+    """Unique children per (service key, 시·군·구) over start..end: whole months from `YearlyChildUse`, the days of
+    partial months from `DailyChildUse`."""
+    years, edges = period_pieces(start, end)
+    within = _sgg_scope(prefixes)
+    keys = ("service_key", "sgg", "child_id")
+    pieces: list[QuerySet[Any]] = [
+        _with_months(YearlyChildUse.objects.filter(within, year=y), mask).values_list(*keys)
+        for y, mask in sorted(years.items())
+    ]
+    pieces += [
+        DailyChildUse.objects.filter(within, day__gte=a, day__lte=b).values_list(*keys).distinct() for a, b in edges
+    ]
+    if not pieces:
+        return {}
+    if len(pieces) == 1 and years:  # one row per child and group already
+        return {
+            (r["service_key"], r["sgg"]): r["n"]
+            for r in pieces[0].values("service_key", "sgg").annotate(n=Count("pk")).order_by()
+        }
+    return {(k, g): n for k, g, n in _count_union(pieces, ("service_key", "sgg"))}
+
+
+def unique_children_total(*, prefixes: list[str] | None, start: date, end: date) -> int:
+    """Unique children over start..end and every service in scope. Scopes of whole 시·도 (or everywhere) read
+    `YearlyChildReach` (one row per child and 시·도), finer ones `YearlyChildUse`; partial months `DailyChildUse`."""
+    years, edges = period_pieces(start, end)
+    within = _sgg_scope(prefixes)
+    pieces: list[QuerySet[Any]]
+    by_sido = prefixes is None or all(len(p) == 2 for p in prefixes)
+    if by_sido:
+        pieces = [
+            _with_months(
+                YearlyChildReach.objects.filter(year=y, **({"sido__in": prefixes} if prefixes is not None else {})),
+                mask,
+            ).values_list("child_id")
+            for y, mask in sorted(years.items())
+        ]
+    else:
+        pieces = [
+            _with_months(YearlyChildUse.objects.filter(within, year=y), mask).values_list("child_id").distinct()
+            for y, mask in sorted(years.items())
+        ]
+    pieces += [
+        DailyChildUse.objects.filter(within, day__gte=a, day__lte=b).values_list("child_id").distinct()
+        for a, b in edges
+    ]
+    if not pieces:
+        return 0
+    if len(pieces) == 1 and years and prefixes is not None and by_sido:  # one row per child and 시·도 in scope
+        return pieces[0].count() if len(prefixes) == 1 else pieces[0].distinct().count()
+    if len(pieces) == 1:
+        return pieces[0].distinct().count()
+    return int(_count_union(pieces, ())[0][0])
+
+
 def summary_tables(*, scope: Any) -> dict[str, Any]:
     """The service × 시·군·구 table, unique children, satisfaction, waiting times, fill rates, monthly uses and the
     declined/expired counts of unmet requests, read from the summaries (same shapes as statistics.py)."""
@@ -476,12 +682,7 @@ def summary_tables(*, scope: Any) -> dict[str, Any]:
         kind = "visit" if r["service_key"].startswith(VISIT_PREFIX) else "facility"
         waits[kind][0] += r["wait_count"]
         waits[kind][1] += r["wait_seconds"]
-    unique = {
-        (r["service_key"], r["sgg"]): r["n"]
-        for r in DailyChildUse.objects.filter(where)
-        .values("service_key", "sgg")
-        .annotate(n=Count("child_id", distinct=True))
-    }
+    unique = unique_children_by_group(prefixes=scope.prefixes, start=scope.period.start, end=scope.period.end)
     names = dict(CareService.objects.values_list("code", "name"))
     names.update({VISIT_PREFIX + k: str(v) for k, v in VisitRequest.Service.choices})
     sgg_names = _sgg_names({k[1] for k in rows})
@@ -553,7 +754,7 @@ def summary_tables(*, scope: Any) -> dict[str, Any]:
             months[day.strftime("%Y-%m")] += uses
     monthly = [{"month": m, "uses": n} for m, n in sorted(months.items())]
 
-    unique_all = DailyChildUse.objects.filter(where).values("child_id").distinct().count()
+    unique_all = unique_children_total(prefixes=scope.prefixes, start=scope.period.start, end=scope.period.end)
     declined = sum(r["declined"] for (k, _), r in rows.items() if not k.startswith(VISIT_PREFIX))
     expired = sum(r["declined"] for (k, _), r in rows.items() if k.startswith(VISIT_PREFIX))
     return {

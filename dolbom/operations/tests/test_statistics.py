@@ -195,6 +195,48 @@ def _assert_summary_equals_records(scope):
             assert got[key][name] == exp.get(name, 0), (key, name)
         assert got[key]["child_hours"] == pytest.approx(exp["child_hours"], abs=0.05), key
     assert summary["summary"].rows[1]["value"] == len(every_child)
+    _assert_yearly_follow_daily()
+
+
+def _assert_yearly_follow_daily():
+    """The yearly child rows (whole months) hold exactly the months of the daily child rows."""
+    from dolbom.operations.models import DailyChildUse, YearlyChildReach, YearlyChildUse
+
+    uses, reach = defaultdict(int), defaultdict(int)
+    for day, key, sgg, child in DailyChildUse.objects.values_list("day", "service_key", "sgg", "child_id"):
+        uses[(day.year, key, sgg, child)] |= 1 << (day.month - 1)
+        reach[(day.year, sgg[:2], child)] |= 1 << (day.month - 1)
+    assert {
+        (y, k, g, c): m
+        for y, k, g, c, m in YearlyChildUse.objects.values_list("year", "service_key", "sgg", "child_id", "months")
+    } == dict(uses)
+    assert {
+        (y, s, c): m for y, s, c, m in YearlyChildReach.objects.values_list("year", "sido", "child_id", "months")
+    } == dict(reach)
+
+
+#: activity runs from 26 February to 24 March 2025: whole months, periods starting or ending mid-month, and one
+#: reaching back into the previous year
+PERIODS = [
+    statistics.Period(start=START, end=END),
+    statistics.Period(start=START, end=START),
+    statistics.Period(start=date(2025, 2, 1), end=date(2025, 3, 31)),
+    statistics.Period(start=date(2025, 2, 27), end=date(2025, 3, 31)),
+    statistics.Period(start=date(2025, 2, 1), end=date(2025, 3, 10)),
+    statistics.Period(start=date(2024, 12, 15), end=date(2025, 3, 22)),
+]
+
+
+def test_period_pieces():
+    from dolbom.operations.summaries import period_pieces
+
+    assert period_pieces(date(2025, 1, 1), date(2025, 12, 31)) == ({2025: 0xFFF}, [])
+    assert period_pieces(date(2025, 3, 1), date(2025, 3, 21)) == ({}, [(date(2025, 3, 1), date(2025, 3, 21))])
+    assert period_pieces(date(2024, 12, 15), date(2025, 3, 22)) == (
+        {2025: 0b11},
+        [(date(2024, 12, 15), date(2024, 12, 31)), (date(2025, 3, 1), date(2025, 3, 22))],
+    )
+    assert period_pieces(date(2024, 2, 1), date(2024, 2, 29)) == ({2024: 0b10}, [])
 
 
 @pytest.mark.parametrize("who", ["province", "city", "admin"])
@@ -205,7 +247,7 @@ def test_summary_figures_equal_direct_counts(activity, who):
     summaries_rebuild()
     assert DailyServiceSummary.objects.exists()
     user = _users()[who]
-    for period in (statistics.Period(start=START, end=END), statistics.Period(start=START, end=START)):
+    for period in PERIODS:
         _assert_summary_equals_records(statistics.Scope.of(user=user, period=period))
 
 
@@ -256,3 +298,5 @@ def test_summaries_follow_new_bookings_changes_and_deletions(activity):
     gone = Household.objects.filter(care_bookings__status="attended", care_bookings__starts_at__date__gte=START).first()
     gone.delete()
     _assert_summary_equals_records(scope)
+    for period in PERIODS[2:]:  # whole months (the yearly rows) and partial ones
+        _assert_summary_equals_records(statistics.Scope.of(user=_users()["province"], period=period))
