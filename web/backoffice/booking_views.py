@@ -4,34 +4,22 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dolbom.accounts.models import Role
 from dolbom.booking import clock, selectors, services
 from dolbom.booking.models import Booking, FacilityService
 from dolbom.core.errors import ApplicationError
+from web.backoffice.access import facility_staff_page
 
 
-def _facility_or_refusal(request: HttpRequest) -> tuple[Any, HttpResponse | None]:
-    user = request.user
-    if getattr(user, "role", None) != Role.PROVIDER or getattr(user, "facility_id", None) is None:
-        refusal = render(
-            request, "error.html", {"status": 403, "message": "시설 담당자만 볼 수 있는 페이지입니다."}, status=403
-        )
-        return None, refusal
-    return user.facility, None  # type: ignore[union-attr]
-
-
-@login_required
-def bookings_home(request: HttpRequest) -> HttpResponse:
+@facility_staff_page
+def bookings_home(request: HttpRequest, facility: Any) -> HttpResponse:
     """Today's and upcoming bookings with the children's pre-registered details staff may see."""
-    facility, refusal = _facility_or_refusal(request)
-    if refusal is not None:
-        return refusal
     start = timezone.localtime(clock.now()).replace(hour=0, minute=0, second=0, microsecond=0)
     end = start + timedelta(days=14)
     now = clock.now()
@@ -62,12 +50,9 @@ def bookings_home(request: HttpRequest) -> HttpResponse:
     return render(request, "booking/backoffice_home.html", context)
 
 
-@login_required
+@facility_staff_page
 @require_POST
-def booking_action(request: HttpRequest, booking_id: int) -> HttpResponse:
-    _facility, refusal = _facility_or_refusal(request)
-    if refusal is not None:
-        return refusal
+def booking_action(request: HttpRequest, facility: Any, booking_id: int) -> HttpResponse:
     action = request.POST.get("action", "")
     try:
         if action in ("accept", "decline"):
@@ -77,12 +62,12 @@ def booking_action(request: HttpRequest, booking_id: int) -> HttpResponse:
                 accept=action == "accept",
                 note=request.POST.get("note", ""),
             )
-            messages.success(request, "승인했습니다." if action == "accept" else "거절했습니다.")
+            messages.success(request, _("승인했습니다.") if action == "accept" else _("거절했습니다."))
         elif action in ("attended", "no_show"):
             services.booking_attendance(actor=request.user, booking_id=booking_id, attended=action == "attended")  # type: ignore[arg-type]
-            messages.success(request, "출석을 기록했습니다." if action == "attended" else "노쇼로 기록했습니다.")
+            messages.success(request, _("출석을 기록했습니다.") if action == "attended" else _("노쇼로 기록했습니다."))
         else:
-            messages.error(request, "알 수 없는 요청입니다.")
+            messages.error(request, _("알 수 없는 요청입니다."))
     except ApplicationError as exc:
         if exc.status in (403, 404):
             return render(request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status)
@@ -90,16 +75,13 @@ def booking_action(request: HttpRequest, booking_id: int) -> HttpResponse:
     return redirect("backoffice_bookings:home")
 
 
-@login_required
-def capacity(request: HttpRequest, fs_id: int) -> HttpResponse:
+@facility_staff_page
+def capacity(request: HttpRequest, facility: Any, fs_id: int) -> HttpResponse:
     """Slots of one day with their capacity; staff raise or lower it (never below what is taken)."""
-    facility, refusal = _facility_or_refusal(request)
-    if refusal is not None:
-        return refusal
     fs = FacilityService.objects.select_related("service", "facility").filter(pk=fs_id, facility=facility).first()
     if fs is None:
         return render(
-            request, "error.html", {"status": 404, "message": "시설의 서비스를 찾을 수 없습니다."}, status=404
+            request, "error.html", {"status": 404, "message": _("시설의 서비스를 찾을 수 없습니다.")}, status=404
         )
     try:
         day = date.fromisoformat(request.POST.get("date") or request.GET.get("date") or "")
@@ -115,10 +97,15 @@ def capacity(request: HttpRequest, fs_id: int) -> HttpResponse:
                 end=date.fromisoformat(request.POST.get("until", "")),
                 capacity=int(request.POST.get("capacity", "-1")),
             )
-            note = f" ({result['skipped']}개는 이미 예약이 많아 그대로 두었습니다)" if result["skipped"] else ""
-            messages.success(request, f"{result['changed']}개 시간대의 정원을 바꿨습니다{note}.")
+            if result["skipped"]:
+                text = _(
+                    "%(changed)s개 시간대의 정원을 바꿨습니다 (%(skipped)s개는 이미 예약이 많아 그대로 두었습니다)."
+                ) % {"changed": result["changed"], "skipped": result["skipped"]}
+            else:
+                text = _("%(changed)s개 시간대의 정원을 바꿨습니다.") % {"changed": result["changed"]}
+            messages.success(request, text)
         except ValueError:
-            messages.error(request, "날짜와 정원을 확인해 주세요.")
+            messages.error(request, _("날짜와 정원을 확인해 주세요."))
         except ApplicationError as exc:
             messages.error(request, exc.message)
         return redirect(f"{request.path}?date={day.isoformat()}")
@@ -130,7 +117,7 @@ def capacity(request: HttpRequest, fs_id: int) -> HttpResponse:
                 day=day,
                 note=request.POST.get("note", ""),
             )
-            messages.success(request, "이 날을 휴원으로 바꿨습니다. 이미 받은 예약은 보호자에게 연락해 주세요.")
+            messages.success(request, _("이 날을 휴원으로 바꿨습니다. 이미 받은 예약은 보호자에게 연락해 주세요."))
         except ApplicationError as exc:
             messages.error(request, exc.message)
         return redirect(f"{request.path}?date={day.isoformat()}")
@@ -141,9 +128,9 @@ def capacity(request: HttpRequest, fs_id: int) -> HttpResponse:
                 slot_id=int(request.POST.get("slot", "0")),
                 capacity=int(request.POST.get("capacity", "-1")),
             )
-            messages.success(request, "정원을 바꿨습니다.")
+            messages.success(request, _("정원을 바꿨습니다."))
         except ValueError:
-            messages.error(request, "정원은 숫자로 입력해 주세요.")
+            messages.error(request, _("정원은 숫자로 입력해 주세요."))
         except ApplicationError as exc:
             messages.error(request, exc.message)
         return redirect(f"{request.path}?date={day.isoformat()}")
@@ -153,7 +140,7 @@ def capacity(request: HttpRequest, fs_id: int) -> HttpResponse:
         "prev_day": day - timedelta(days=1),
         "next_day": day + timedelta(days=1),
         "slots": selectors.slots_for_day(facility_service=fs, day=day),
-        "weekday_label": "월화수목금토일"[day.weekday()],
+        "weekday_label": WEEKDAYS_ABBR[day.weekday()],
         "until_default": day + timedelta(days=28),
     }
     return render(request, "booking/backoffice_capacity.html", context)

@@ -7,29 +7,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dolbom.accounts.models import Role
 from dolbom.core.errors import ApplicationError, InvalidInput
 from dolbom.directory.services import facility_update
 from dolbom.operations.models import IncidentReport
 from dolbom.operations.services import incident_report_create
 from dolbom.operations.statistics import Period, facility_figures
+from web.backoffice.access import facility_staff_page
 
 WEEKDAYS = [0, 1, 2, 3, 4]
-
-
-def _facility_or_refusal(request: HttpRequest) -> tuple[Any, HttpResponse | None]:
-    user = request.user
-    if getattr(user, "role", None) != Role.PROVIDER or getattr(user, "facility_id", None) is None:
-        return None, render(
-            request, "error.html", {"status": 403, "message": "시설 담당자만 볼 수 있는 페이지입니다."}, status=403
-        )
-    return user.facility, None  # type: ignore[union-attr]
 
 
 def _regular(hours: list[dict[str, Any]], weekday: int) -> tuple[str, str]:
@@ -44,7 +35,7 @@ def _int_or_none(value: str, field: str) -> int | None:
     if not value:
         return None
     if not value.isdigit():
-        raise InvalidInput("숫자로 입력해 주세요.", detail={"fields": {field: "숫자가 아님"}})
+        raise InvalidInput(_("숫자로 입력해 주세요."), detail={"fields": {field: _("숫자가 아님")}})
     return int(value)
 
 
@@ -58,18 +49,15 @@ def _hours_from(post: Any, facility: Any) -> list[dict[str, Any]]:
             rules.append({"kind": "regular", "weekdays": days, "opens": opens, "closes": closes})
         elif opens or closes:
             raise InvalidInput(
-                "여는 시각과 닫는 시각을 함께 입력해 주세요.", detail={"fields": {f"{key}_opens": "짝 없음"}}
+                _("여는 시각과 닫는 시각을 함께 입력해 주세요."), detail={"fields": {f"{key}_opens": _("짝 없음")}}
             )
     sunday = [r for r in (facility.hours or []) if r.get("kind") == "regular" and 6 in r.get("weekdays", [])]
     return rules + sunday + kept
 
 
-@login_required
+@facility_staff_page
 @require_http_methods(["GET", "POST"])
-def facility_home(request: HttpRequest) -> HttpResponse:
-    facility, refusal = _facility_or_refusal(request)
-    if refusal is not None:
-        return refusal
+def facility_home(request: HttpRequest, facility: Any) -> HttpResponse:
     status = 200
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -87,7 +75,7 @@ def facility_home(request: HttpRequest) -> HttpResponse:
             errors = exc.detail.get("fields", {})
             status = exc.status
         else:
-            messages.success(request, "시설 정보를 저장했습니다. 돌봄지도에 바로 반영됩니다.")
+            messages.success(request, _("시설 정보를 저장했습니다. 돌봄지도에 바로 반영됩니다."))
             return redirect("backoffice_facility:home")
         facility.refresh_from_db()
     today = timezone.localdate()
@@ -109,18 +97,15 @@ def facility_home(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/facility.html", context, status=status)
 
 
-@login_required
+@facility_staff_page
 @require_POST
-def incident_create(request: HttpRequest) -> HttpResponse:
-    facility, refusal = _facility_or_refusal(request)
-    if refusal is not None:
-        return refusal
+def incident_create(request: HttpRequest, facility: Any) -> HttpResponse:
     try:
         raw = (request.POST.get("occurred_at") or "").strip()
         try:
             occurred = datetime.fromisoformat(raw)
         except ValueError as exc:
-            raise InvalidInput("발생 시각을 확인해 주세요.", detail={"fields": {"occurred_at": raw[:20]}}) from exc
+            raise InvalidInput(_("발생 시각을 확인해 주세요."), detail={"fields": {"occurred_at": raw[:20]}}) from exc
         if timezone.is_naive(occurred):
             occurred = timezone.make_aware(occurred)
         incident_report_create(
@@ -136,5 +121,5 @@ def incident_create(request: HttpRequest) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return render(request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status)
-    messages.success(request, "사고 보고를 저장했습니다.")
+    messages.success(request, _("사고 보고를 저장했습니다."))
     return redirect("backoffice_facility:home")

@@ -5,47 +5,27 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dolbom.core.errors import ApplicationError, InvalidInput
 from dolbom.core.permissions import region_in_scope, scope_prefixes
 from dolbom.matching import selectors, services
 from dolbom.matching.models import AvailabilityException, Caregiver, FollowUpTask, VisitAssignment, VisitRequest
+from web.backoffice.access import caregiver_page, coordinator_page, refuse
 
-WEEKDAYS = ["월", "화", "수", "목", "금", "토", "일"]
-
-
-def _refuse(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
-    return render(request, "error.html", {"status": status, "message": message}, status=status)
-
-
-def _caregiver(request: HttpRequest) -> tuple[Caregiver | None, HttpResponse | None]:
-    if getattr(request.user, "role", None) != "caregiver":
-        return None, _refuse(request, "돌보미 계정에서만 쓸 수 있는 페이지입니다.")
-    cg = selectors.caregiver_of(user=request.user)
-    if cg is None:
-        return None, _refuse(request, "돌보미 프로필이 없습니다. 돌봄코디네이터에게 등록을 요청해 주세요.", 404)
-    return cg, None
-
-
-def _coordinator(request: HttpRequest) -> HttpResponse | None:
-    if getattr(request.user, "role", None) != "coordinator":
-        return _refuse(request, "돌봄코디네이터만 볼 수 있는 페이지입니다.")
-    return None
+WEEKDAYS = [WEEKDAYS_ABBR[i] for i in range(7)]  # 월 … 일 in Korean
 
 
 # ------------------------------------------------------------------ caregiver
 
 
-@login_required
-def caregiver_home(request: HttpRequest) -> HttpResponse:
-    cg, refusal = _caregiver(request)
-    if refusal or cg is None:
-        return refusal  # type: ignore[return-value]
+@caregiver_page
+def caregiver_home(request: HttpRequest, cg: Caregiver) -> HttpResponse:
     today = timezone.localdate()
 
     def row(a: VisitAssignment) -> dict[str, Any]:
@@ -57,8 +37,18 @@ def caregiver_home(request: HttpRequest) -> HttpResponse:
             "a": a,
             "ages": [selectors.age_in_months(c.birth_date, day) for c in kids],  # type: ignore[arg-type]
             "care_notes": [
-                f"만 {selectors.age_in_months(c.birth_date, day)}개월: "  # type: ignore[arg-type]
-                + " · ".join(x for x in (c.health_notes, f"알레르기 {c.allergies}" if c.allergies else "") if x)
+                _("만 %(months)s개월: %(notes)s")
+                % {
+                    "months": selectors.age_in_months(c.birth_date, day),  # type: ignore[arg-type]
+                    "notes": " · ".join(
+                        x
+                        for x in (
+                            c.health_notes,
+                            _("알레르기 %(allergies)s") % {"allergies": c.allergies} if c.allergies else "",
+                        )
+                        if x
+                    ),
+                }
                 for c in kids
                 if shared and (c.health_notes or c.allergies)
             ],
@@ -73,31 +63,28 @@ def caregiver_home(request: HttpRequest) -> HttpResponse:
     return render(request, "visits/caregiver_home.html", context)
 
 
-@login_required
+@caregiver_page
 @require_POST
-def caregiver_action(request: HttpRequest, pk: int) -> HttpResponse:
-    cg, refusal = _caregiver(request)
-    if refusal or cg is None:
-        return refusal  # type: ignore[return-value]
+def caregiver_action(request: HttpRequest, cg: Caregiver, pk: int) -> HttpResponse:
     a = VisitAssignment.objects.filter(pk=pk, caregiver=cg).first()
     if a is None:
-        return _refuse(request, "배정을 찾을 수 없습니다.", 404)
+        return refuse(request, _("배정을 찾을 수 없습니다."), 404)
     action = request.POST.get("action", "")
     try:
         if action == "accept":
             services.visit_assignment_confirm(assignment=a, actor=request.user)
-            messages.success(request, "수락했습니다. 오늘의 방문에서 주소를 확인하세요.")
+            messages.success(request, _("수락했습니다. 오늘의 방문에서 주소를 확인하세요."))
         elif action == "decline":
             services.visit_assignment_decline(assignment=a, actor=request.user)
-            messages.success(request, "거절했습니다.")
+            messages.success(request, _("거절했습니다."))
         elif action == "arrive":
             services.visit_arrival_record(assignment=a, actor=request.user)
-            messages.success(request, "도착을 기록했습니다.")
+            messages.success(request, _("도착을 기록했습니다."))
         elif action == "end":
             services.visit_end_record(assignment=a, actor=request.user, notes=request.POST.get("notes", ""))
-            messages.success(request, "종료를 기록했습니다. 보호자에게 돌봄 기록과 요금을 알렸습니다.")
+            messages.success(request, _("종료를 기록했습니다. 보호자에게 돌봄 기록과 요금을 알렸습니다."))
         else:
-            messages.error(request, "알 수 없는 요청입니다.")
+            messages.error(request, _("알 수 없는 요청입니다."))
     except ApplicationError as e:
         fields = (e.detail or {}).get("fields") or {}
         messages.error(request, " ".join([e.message, *fields.values()]))
@@ -111,11 +98,8 @@ def _parse_time(v: str) -> dt.time | None:
         return None
 
 
-@login_required
-def caregiver_availability(request: HttpRequest) -> HttpResponse:
-    cg, refusal = _caregiver(request)
-    if refusal or cg is None:
-        return refusal  # type: ignore[return-value]
+@caregiver_page
+def caregiver_availability(request: HttpRequest, cg: Caregiver) -> HttpResponse:
     if request.method == "POST":
         p = request.POST
         action = p.get("action", "")
@@ -123,7 +107,7 @@ def caregiver_availability(request: HttpRequest) -> HttpResponse:
             if action == "weekly_add":
                 start, end = _parse_time(p.get("start_time", "")), _parse_time(p.get("end_time", ""))
                 if start is None or end is None:
-                    raise InvalidInput("시작과 끝 시각을 적어 주세요.")
+                    raise InvalidInput(_("시작과 끝 시각을 적어 주세요."))
                 services.caregiver_weekly_add(
                     caregiver=cg,
                     weekday=int(p.get("weekday", "-1")) if p.get("weekday", "").isdigit() else -1,
@@ -137,7 +121,7 @@ def caregiver_availability(request: HttpRequest) -> HttpResponse:
                 try:
                     day = dt.date.fromisoformat(p.get("date", ""))
                 except ValueError as err:
-                    raise InvalidInput("날짜를 골라 주세요.") from err
+                    raise InvalidInput(_("날짜를 골라 주세요.")) from err
                 services.caregiver_exception_add(
                     caregiver=cg,
                     date=day,
@@ -150,9 +134,9 @@ def caregiver_availability(request: HttpRequest) -> HttpResponse:
                 services.caregiver_exception_remove(
                     caregiver=cg, exception_id=int(p.get("id", "0") or 0), actor=request.user
                 )
-            messages.success(request, "가용시간을 바꿨습니다.")
+            messages.success(request, _("가용시간을 바꿨습니다."))
         except (ApplicationError, ValueError) as e:
-            msg = getattr(e, "message", "입력을 확인해 주세요.")
+            msg = getattr(e, "message", _("입력을 확인해 주세요."))
             fields = (getattr(e, "detail", None) or {}).get("fields") or {}
             messages.error(request, " ".join([msg, *fields.values()]))
         return redirect("backoffice_visits:caregiver_availability")
@@ -176,11 +160,8 @@ def caregiver_availability(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------ coordinator
 
 
-@login_required
+@coordinator_page
 def coordinator_home(request: HttpRequest) -> HttpResponse:
-    refusal = _coordinator(request)
-    if refusal:
-        return refusal
     prefixes = scope_prefixes(request.user)
     reqs = list(selectors.open_requests_in_scope(prefixes=prefixes)[:100])
     rows = []
@@ -207,14 +188,11 @@ def _scoped_request(request: HttpRequest, pk: int) -> VisitRequest | None:
     return req
 
 
-@login_required
+@coordinator_page
 def coordinator_request(request: HttpRequest, pk: int) -> HttpResponse:
-    refusal = _coordinator(request)
-    if refusal:
-        return refusal
     req = _scoped_request(request, pk)
     if req is None:
-        return _refuse(request, "요청을 찾을 수 없습니다.", 404)
+        return refuse(request, _("요청을 찾을 수 없습니다."), 404)
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
@@ -223,16 +201,19 @@ def coordinator_request(request: HttpRequest, pk: int) -> HttpResponse:
                 a = services.visit_offer_to(
                     request=req, caregiver_id=int(cid) if cid.isdigit() else 0, actor=request.user
                 )
-                messages.success(request, f"{a.caregiver.display_name} 돌보미에게 제안했습니다. 수락을 기다립니다.")
+                messages.success(
+                    request,
+                    _("%(name)s 돌보미에게 제안했습니다. 수락을 기다립니다.") % {"name": a.caregiver.display_name},
+                )
             elif action == "confirm":
                 a = VisitAssignment.objects.get(pk=int(request.POST.get("assignment", "0") or 0), request=req)
                 services.visit_assignment_confirm(assignment=a, actor=request.user)
-                messages.success(request, "배정을 확정했습니다.")
+                messages.success(request, _("배정을 확정했습니다."))
             elif action == "expire":
                 services.visit_request_expire(request=req, actor=request.user)
-                messages.success(request, "미배정 종료로 처리하고 가정에 알렸습니다.")
+                messages.success(request, _("미배정 종료로 처리하고 가정에 알렸습니다."))
         except VisitAssignment.DoesNotExist:
-            messages.error(request, "배정을 찾을 수 없습니다.")
+            messages.error(request, _("배정을 찾을 수 없습니다."))
         except ApplicationError as e:
             reasons = (e.detail or {}).get("reasons") or []
             messages.error(request, " ".join([e.message, *reasons]))
@@ -253,22 +234,19 @@ def coordinator_request(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "visits/coordinator_request.html", context)
 
 
-@login_required
+@coordinator_page
 @require_POST
 def coordinator_followup(request: HttpRequest, pk: int) -> HttpResponse:
-    refusal = _coordinator(request)
-    if refusal:
-        return refusal
     t = FollowUpTask.objects.select_related("region").filter(pk=pk).first()
     if t is None or not region_in_scope(request.user, t.region.code):
-        return _refuse(request, "과제를 찾을 수 없습니다.", 404)
+        return refuse(request, _("과제를 찾을 수 없습니다."), 404)
     try:
         if request.POST.get("action") == "take":
             services.followup_take(task=t, actor=request.user)
-            messages.success(request, "과제를 맡았습니다.")
+            messages.success(request, _("과제를 맡았습니다."))
         else:
             services.followup_close(task=t, actor=request.user, notes=request.POST.get("notes", ""))
-            messages.success(request, "사후관리를 마쳤습니다.")
+            messages.success(request, _("사후관리를 마쳤습니다."))
     except ApplicationError as e:
         fields = (e.detail or {}).get("fields") or {}
         messages.error(request, " ".join([e.message, *fields.values()]))

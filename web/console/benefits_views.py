@@ -1,30 +1,17 @@
 """Officials' catalogue page: every encoded rule with its dated parameters, references, participating regions
 and test cases (read-only for now; editing comes later)."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from dolbom.benefits.models import Programme
 from dolbom.benefits.selectors import programme_parameters, programme_test_cases
-from dolbom.core.errors import PermissionDenied
-from dolbom.core.permissions import require_role
-
-OFFICIAL_ROLES = ("city_official", "province_official")
+from web.console.operations_views import official_only
 
 
-@login_required
+@official_only
 def benefits_catalogue(request: HttpRequest) -> HttpResponse:
-    try:
-        require_role(request.user, *OFFICIAL_ROLES)
-    except PermissionDenied:
-        return render(
-            request,
-            "error.html",
-            {"status": 403, "message": "시·군·구, 시·도 담당자만 볼 수 있는 페이지입니다."},
-            status=403,
-        )
     today = timezone.localdate()
     rules = Programme.objects.filter(kind=Programme.Kind.RULE).prefetch_related("regions")
     rows = [

@@ -7,36 +7,27 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dolbom.accounts.models import Role
 from dolbom.core.errors import ApplicationError, InvalidInput, NotFound
+from dolbom.core.permissions import PAGE_REFUSALS, page_requires_role
 from dolbom.operations import selectors, services
 from dolbom.operations.models import ParameterChange
 
-REFUSAL = "시·군·구, 시·도 담당자만 볼 수 있는 페이지입니다."
+REFUSAL = PAGE_REFUSALS[Role.CITY_OFFICIAL]
+# Officials (and administrators, who see every region); others get the 403 page, anonymous visitors the login.
+official_only = page_requires_role(Role.CITY_OFFICIAL, Role.PROVINCE_OFFICIAL)
 
 
-def refuse(request: HttpRequest, message: str = REFUSAL, status: int = 403) -> HttpResponse:
+def refuse(request: HttpRequest, message: Any = REFUSAL, status: int = 403) -> HttpResponse:
     return render(request, "error.html", {"status": status, "message": message}, status=status)
-
-
-def official_only(view: Any) -> Any:
-    """Login, then officials (and administrators) only; others get a 403 page."""
-
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.is_official(request.user):
-            return refuse(request)
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 def parse_date(value: str | None, field: str) -> date | None:
@@ -46,31 +37,37 @@ def parse_date(value: str | None, field: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise InvalidInput("날짜는 2027-01-01 형식으로 입력해 주세요.", detail={"fields": {field: value[:20]}}) from exc
+        raise InvalidInput(
+            _("날짜는 2027-01-01 형식으로 입력해 주세요."), detail={"fields": {field: value[:20]}}
+        ) from exc
 
 
 def parse_int(value: str | None, field: str) -> int:
     try:
         return int(value or "")
     except ValueError as exc:
-        raise InvalidInput("입력값을 확인해 주세요.", detail={"fields": {field: "숫자가 아님"}}) from exc
+        raise InvalidInput(_("입력값을 확인해 주세요."), detail={"fields": {field: _("숫자가 아님")}}) from exc
 
 
 def _scope_label(user: Any) -> str:
     region = getattr(user, "scope_region", None)
-    return region.full_name if region is not None else "전국"
+    return region.full_name if region is not None else _("전국")
 
 
 @official_only
 def console_home(request: HttpRequest) -> HttpResponse:
     sections = [
-        ("/console/participation/", "참여 지역", "돌봄 서비스와 지원사업별 참여 시·군과 시작·종료일"),
-        ("/console/parameters/", "금액·기준 변경", "지원사업 매개변수의 새 값을 시행일과 함께 기록"),
-        ("/console/dashboards/", "통계", "서비스·시군별 이용 아동, 시간, 노쇼, 시간대별 이용률, CSV·XLSX 내려받기"),
-        ("/console/supply/", "수요 대비 공급", "읍·면·동별 0~5세 인구와 돌봄 정원"),
-        ("/console/monitoring/", "제공기관 점검", "노쇼·취소가 많은 시설, 낮은 평점, 사고 보고"),
-        ("/console/audit/", "감사 기록", "누가 언제 무엇을 보고 바꿨는지 (아동 정보 열람 포함)"),
-        ("/console/benefits/", "지원사업 규칙", "판정 규칙, 시행일별 값, 검증 사례"),
+        ("/console/participation/", _("참여 지역"), _("돌봄 서비스와 지원사업별 참여 시·군과 시작·종료일")),
+        ("/console/parameters/", _("금액·기준 변경"), _("지원사업 매개변수의 새 값을 시행일과 함께 기록")),
+        (
+            "/console/dashboards/",
+            _("통계"),
+            _("서비스·시군별 이용 아동, 시간, 노쇼, 시간대별 이용률, CSV·XLSX 내려받기"),
+        ),
+        ("/console/supply/", _("수요 대비 공급"), _("읍·면·동별 0~5세 인구와 돌봄 정원")),
+        ("/console/monitoring/", _("제공기관 점검"), _("노쇼·취소가 많은 시설, 낮은 평점, 사고 보고")),
+        ("/console/audit/", _("감사 기록"), _("누가 언제 무엇을 보고 바꿨는지 (아동 정보 열람 포함)")),
+        ("/console/benefits/", _("지원사업 규칙"), _("판정 규칙, 시행일별 값, 검증 사례")),
     ]
     pending = ParameterChange.objects.filter(status=ParameterChange.Status.PROPOSED).count()
     return render(
@@ -121,7 +118,7 @@ def participation_add(request: HttpRequest, kind: str) -> HttpResponse:
             raise NotFound()
     except ApplicationError as exc:
         return _error_page(request, exc)
-    messages.success(request, f"{row.region_name}을(를) 참여 지역으로 추가했습니다.")
+    messages.success(request, _("%(region)s을(를) 참여 지역으로 추가했습니다.") % {"region": row.region_name})
     return redirect("console:participation")
 
 
@@ -144,7 +141,7 @@ def participation_dates(request: HttpRequest, kind: str, row_id: int) -> HttpRes
             raise NotFound()
     except ApplicationError as exc:
         return _error_page(request, exc)
-    messages.success(request, f"{row.region_name}의 참여 기간을 바꿨습니다.")
+    messages.success(request, _("%(region)s의 참여 기간을 바꿨습니다.") % {"region": row.region_name})
     return redirect("console:participation")
 
 
@@ -168,12 +165,12 @@ def participation_remove(request: HttpRequest, kind: str, row_id: int) -> HttpRe
     else:
         row = None
     if row is None:
-        return refuse(request, "참여 지역을 찾을 수 없습니다.", 404)
+        return refuse(request, _("참여 지역을 찾을 수 없습니다."), 404)
     if request.method == "GET":
         from dolbom.core.permissions import region_in_scope
 
         if not region_in_scope(user, code.ljust(10, "0")):
-            return refuse(request, "담당 지역 밖의 참여 지역은 바꿀 수 없습니다.")
+            return refuse(request, _("담당 지역 밖의 참여 지역은 바꿀 수 없습니다."))
         return render(request, "console/participation_remove.html", {"row": row, "owner": owner, "kind": kind})
     try:
         if kind == "service":
@@ -182,7 +179,9 @@ def participation_remove(request: HttpRequest, kind: str, row_id: int) -> HttpRe
             services.programme_region_remove(actor=user, region_row_id=row_id)
     except ApplicationError as exc:
         return _error_page(request, exc)
-    messages.success(request, f"{owner}에서 {row.region_name}을(를) 뺐습니다.")
+    messages.success(
+        request, _("%(owner)s에서 %(region)s을(를) 뺐습니다.") % {"owner": owner, "region": row.region_name}
+    )
     return redirect("console:participation")
 
 
@@ -199,10 +198,10 @@ def parameters(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = {k: request.POST.get(k, "") for k in ("parameter", "value", "effective_from", "reason")}
         try:
-            programme_key, _, name = form["parameter"].partition(".")
+            programme_key, _dot, name = form["parameter"].partition(".")
             effective = parse_date(form["effective_from"], "effective_from")
             if effective is None:
-                raise InvalidInput("시행일을 입력해 주세요.", detail={"fields": {"effective_from": "필수"}})
+                raise InvalidInput(_("시행일을 입력해 주세요."), detail={"fields": {"effective_from": _("필수")}})
             change = services.parameter_change_propose(
                 actor=user,
                 programme_key=programme_key,
@@ -218,10 +217,12 @@ def parameters(request: HttpRequest) -> HttpResponse:
         else:
             if change.status == ParameterChange.Status.APPROVED:
                 messages.success(
-                    request, f"{change.effective_from:%Y년 %-m월 %-d일}부터 새 값 {change.value}이(가) 적용됩니다."
+                    request,
+                    _("%(date)s부터 새 값 %(value)s이(가) 적용됩니다.")
+                    % {"date": date_format(change.effective_from, "DATE_FORMAT"), "value": change.value},
                 )
             else:
-                messages.success(request, "변경을 제안했습니다. 시·도 담당자가 승인하면 시행일부터 적용됩니다.")
+                messages.success(request, _("변경을 제안했습니다. 시·도 담당자가 승인하면 시행일부터 적용됩니다."))
             return redirect("console:parameters")
     context = {
         "catalogue": selectors.parameter_catalogue(),
@@ -245,14 +246,14 @@ def parameter_decide(request: HttpRequest, change_id: int) -> HttpResponse:
         elif action == "withdraw":
             services.parameter_change_withdraw(actor=user, change_id=change_id)
         else:
-            raise InvalidInput("알 수 없는 요청입니다.", detail={"fields": {"action": action[:20]}})
+            raise InvalidInput(_("알 수 없는 요청입니다."), detail={"fields": {"action": action[:20]}})
     except ApplicationError as exc:
         if exc.status in (403, 404):
             return refuse(request, exc.message, exc.status)
         messages.error(request, exc.message)
         return redirect("console:parameters")
     messages.success(
-        request, {"approve": "승인했습니다.", "reject": "반려했습니다.", "withdraw": "철회했습니다."}[action]
+        request, {"approve": _("승인했습니다."), "reject": _("반려했습니다."), "withdraw": _("철회했습니다.")}[action]
     )
     return redirect("console:parameters")
 
@@ -303,7 +304,7 @@ def _period(request: HttpRequest) -> tuple[Any, str | None]:
     except ApplicationError as exc:
         return default, exc.message
     if end < start or (end - start).days > 366 * 3:
-        return default, "기간을 확인해 주세요 (시작일 ≤ 종료일, 최대 3년)."
+        return default, _("기간을 확인해 주세요 (시작일 ≤ 종료일, 최대 3년).")
     return Period(start=start, end=end), None
 
 
@@ -337,7 +338,7 @@ def dashboards(request: HttpRequest) -> HttpResponse:
                 "key": t.key,
                 "title": t.title,
                 "columns": t.columns,
-                "rows": [{"cells": [row.get(k) for k, _ in t.columns]} for row in t.rows],
+                "rows": [{"cells": [row.get(k) for k, _label in t.columns]} for row in t.rows],
             }
             for t in (tables[k] for k in ("services", "service_municipality", "waiting", "unmet", "fill_weekday_hour"))
         ],
@@ -367,18 +368,18 @@ def dashboards_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt == "csv":
         key = request.GET.get("table", "service_municipality")
         if key not in tables:
-            return refuse(request, "알 수 없는 표입니다.", 404)
+            return refuse(request, _("알 수 없는 표입니다."), 404)
         response = HttpResponse(table_csv(tables[key]), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{stem}-{key}.csv"'
         return response
     if fmt == "xlsx":
         meta = [
-            ("기간", f"{period.start.isoformat()} ~ {period.end.isoformat()}"),
-            ("담당 지역", _scope_label(user)),
-            ("작성", f"{user.get_username()} {timezone.localtime():%Y-%m-%d %H:%M}"),
+            (_("기간"), f"{period.start.isoformat()} ~ {period.end.isoformat()}"),
+            (_("담당 지역"), _scope_label(user)),
+            (_("작성"), f"{user.get_username()} {timezone.localtime():%Y-%m-%d %H:%M}"),
             (
-                "정의",
-                "시설 예약은 시설 소재 시·군·구, 방문돌봄은 요청 지역 기준 (dolbom.operations.statistics)",
+                _("정의"),
+                _("시설 예약은 시설 소재 시·군·구, 방문돌봄은 요청 지역 기준 (dolbom.operations.statistics)"),
             ),
         ]
         response = HttpResponse(
@@ -387,7 +388,7 @@ def dashboards_export(request: HttpRequest, fmt: str) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
         return response
-    return refuse(request, "지원하지 않는 형식입니다.", 404)
+    return refuse(request, _("지원하지 않는 형식입니다."), 404)
 
 
 @official_only
@@ -400,15 +401,15 @@ def supply(request: HttpRequest) -> HttpResponse:
         from dolbom.operations.statistics import Table
 
         columns = [
-            ("municipality", "시·군·구"),
-            ("municipality_code", "코드"),
-            ("children_0_5", "0~5세 인구"),
-            ("population_as_of", "인구 기준월"),
-            ("facilities", "시설 수"),
-            ("places", "정원"),
-            ("children_per_place", "정원 1명당 아동"),
+            ("municipality", _("시·군·구")),
+            ("municipality_code", _("코드")),
+            ("children_0_5", _("0~5세 인구")),
+            ("population_as_of", _("인구 기준월")),
+            ("facilities", _("시설 수")),
+            ("places", _("정원")),
+            ("children_per_place", _("정원 1명당 아동")),
         ]
-        response = HttpResponse(table_csv(Table("supply", "수요 대비 공급", columns, rows)), content_type="text/csv")
+        response = HttpResponse(table_csv(Table("supply", _("수요 대비 공급"), columns, rows)), content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="dolbom-supply.csv"'
         return response
     from dolbom.operations.statistics import supply_demand_dong

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dolbom.accounts.models import Role, User
+from dolbom.accounts.models import User
 from dolbom.core.errors import ApplicationError, InvalidInput, NotFound
 from dolbom.core.permissions import page_requires_role
 from dolbom.counselling import acting, selectors, services
@@ -22,6 +22,7 @@ from dolbom.counselling.knowledge import article_search
 from dolbom.counselling.models import Callback, Case, Inquiry, Topic
 from dolbom.counselling.phones import mask_phone
 from dolbom.households.models import Household
+from web.portal.access import citizen_page
 
 from . import forms
 
@@ -51,14 +52,15 @@ def _minutes(value: int | None) -> int:
 
 def _form_error(form: Any) -> InvalidInput:
     fields = {name: " ".join(str(e) for e in errors) for name, errors in form.errors.items()}
-    return InvalidInput(_("입력값을 확인해 주세요: ") + ", ".join(fields), detail={"fields": fields})
+    return InvalidInput(
+        _("입력값을 확인해 주세요: %(errors)s") % {"errors": ", ".join(fields)}, detail={"fields": fields}
+    )
 
 
 # ---------------------------------------------------------------- citizens
 
 
 #: The family's own pages: citizens only (administrators have no household of their own).
-citizen_page = page_requires_role(Role.CITIZEN, admin=False)
 
 
 @citizen_page
@@ -236,7 +238,13 @@ def _slot_choices(*, case: Case, household: Household | None, fs_id: str, day: s
             if view.available > 0 and view.slot.starts_at > now:
                 start = timezone.localtime(view.slot.starts_at)
                 end = timezone.localtime(view.slot.ends_at)
-                slots.append((view.slot.pk, f"{start:%H:%M}~{end:%H:%M} (남은 자리 {view.available})"))
+                slots.append(
+                    (
+                        view.slot.pk,
+                        _("%(start)s~%(end)s (남은 자리 %(n)s)")
+                        % {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "n": view.available},
+                    )
+                )
     children = acting.child_choices(household=household)
     return offered[:30], slots, children
 
@@ -364,7 +372,7 @@ def _inquiry_case(request: HttpRequest, inquiry_id: int) -> int:
 def _callback_case(request: HttpRequest, callback_id: int) -> int:
     callback = Callback.objects.filter(pk=callback_id).first()
     if callback is None:
-        raise NotFound("전화 회신을 찾을 수 없습니다.")
+        raise NotFound(_("전화 회신을 찾을 수 없습니다."))
     return callback.case_id
 
 
@@ -373,7 +381,7 @@ def _referral_case(request: HttpRequest, referral_id: int) -> int:
 
     referral = Referral.objects.filter(pk=referral_id).first()
     if referral is None:
-        raise NotFound("기관 연계를 찾을 수 없습니다.")
+        raise NotFound(_("기관 연계를 찾을 수 없습니다."))
     return referral.case_id
 
 
@@ -390,7 +398,7 @@ def call_add(request: HttpRequest, case_id: int, data: dict[str, Any]) -> str:
         callback_window_start=data["callback_window_start"],
         callback_window_end=data["callback_window_end"],
     )
-    return "통화를 기록했습니다."
+    return _("통화를 기록했습니다.")
 
 
 @agent_page
@@ -431,7 +439,7 @@ def call_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
             status = exc.status
         else:
-            messages.success(request, "통화를 기록했습니다.")
+            messages.success(request, _("통화를 기록했습니다."))
             return redirect("counsel:case", case_id=call.case_id)
     context = {"form": form, "matches": matches, "error": error, "phone": phone, "name": name}
     return render(request, "counsel/call_new.html", context, status=status)
@@ -441,36 +449,36 @@ def call_new(request: HttpRequest) -> HttpResponse:
 def case_assign(request: HttpRequest, case_id: int, data: dict[str, Any]) -> str:
     raw = request.POST.get("assignee_id", "")
     if not raw.isdigit():
-        raise InvalidInput("담당 상담원을 고르세요.", detail={"fields": {"assignee_id": "필수"}})
+        raise InvalidInput(_("담당 상담원을 고르세요."), detail={"fields": {"assignee_id": _("필수")}})
     case = services.case_assign(actor=request.user, case_id=case_id, assignee_id=int(raw))  # type: ignore[arg-type]
-    return f"담당 상담원을 {case.assigned_to.display_name}(으)로 정했습니다."  # type: ignore[union-attr]
+    return _("담당 상담원을 %(name)s(으)로 정했습니다.") % {"name": case.assigned_to.display_name}  # type: ignore[union-attr]
 
 
 @agent_page
 @require_POST
 def inquiry_assign(request: HttpRequest, inquiry_id: int) -> HttpResponse:
     inquiry = services.inquiry_assign(actor=request.user, inquiry_id=inquiry_id)  # type: ignore[arg-type]
-    messages.success(request, f"문의 #{inquiry.pk}을(를) 맡았습니다.")
+    messages.success(request, _("문의 #%(id)s을(를) 맡았습니다.") % {"id": inquiry.pk})
     return redirect("counsel:case", case_id=inquiry.case_id)
 
 
 @case_action(forms.ReplyForm, anchor="inquiry-{id}", case_of=_inquiry_case)
 def inquiry_reply(request: HttpRequest, inquiry_id: int, data: dict[str, Any]) -> str:
     services.inquiry_reply(actor=request.user, inquiry_id=inquiry_id, body=data["body"], close=data["close"])  # type: ignore[arg-type]
-    return "답변을 보냈습니다. 보호자에게 알림이 갑니다."
+    return _("답변을 보냈습니다. 보호자에게 알림이 갑니다.")
 
 
 @case_action(forms.CallbackScheduleForm)
 def callback_schedule(request: HttpRequest, case_id: int, data: dict[str, Any]) -> str:
     services.callback_schedule(actor=request.user, case_id=case_id, **data)  # type: ignore[arg-type]
-    return "전화 회신을 예약했습니다."
+    return _("전화 회신을 예약했습니다.")
 
 
 @agent_page
 @require_POST
 def callback_take(request: HttpRequest, callback_id: int) -> HttpResponse:
     callback = services.callback_take(actor=request.user, callback_id=callback_id)  # type: ignore[arg-type]
-    messages.success(request, "전화 회신을 맡았습니다. 통화 후 결과를 기록해 주세요.")
+    messages.success(request, _("전화 회신을 맡았습니다. 통화 후 결과를 기록해 주세요."))
     return redirect(reverse("counsel:case", args=[callback.case_id]) + f"#callback-{callback.pk}")
 
 
@@ -484,26 +492,26 @@ def callback_complete(request: HttpRequest, callback_id: int, data: dict[str, An
         notes=data["notes"],
         duration_seconds=_minutes(data["duration_minutes"]),
     )
-    return "전화 회신 결과를 기록했습니다."
+    return _("전화 회신 결과를 기록했습니다.")
 
 
 @case_action(forms.ReferralForm, anchor="referrals")
 def referral_add(request: HttpRequest, case_id: int, data: dict[str, Any]) -> str:
     referral = services.referral_create(actor=request.user, case_id=case_id, **data)  # type: ignore[arg-type]
-    return f"{referral.agency_name}에 연계를 요청했습니다."
+    return _("%(agency)s에 연계를 요청했습니다.") % {"agency": referral.agency_name}
 
 
 @case_action(forms.ReferralStatusForm, anchor="referrals", case_of=_referral_case)
 def referral_status(request: HttpRequest, referral_id: int, data: dict[str, Any]) -> str:
     services.referral_transition(actor=request.user, referral_id=referral_id, to=data["status"], note=data["note"])  # type: ignore[arg-type]
-    return "연계 상태를 바꿨습니다."
+    return _("연계 상태를 바꿨습니다.")
 
 
 @case_action(forms.BenefitsForm, anchor="act")
 def act_benefits(request: HttpRequest, case_id: int, data: dict[str, Any]) -> str:
     summary = acting.act_benefits_check(actor=request.user, case_id=case_id, extra=data)  # type: ignore[arg-type]
     request.session[f"counsel-benefits-{case_id}"] = {"eligible": summary.eligible, "unknown": summary.unknown}
-    return f"지원사업을 확인했습니다: 받을 수 있는 지원 {len(summary.eligible)}건."
+    return _("지원사업을 확인했습니다: 받을 수 있는 지원 %(n)s건.") % {"n": len(summary.eligible)}
 
 
 @case_action(anchor="act")
@@ -514,7 +522,10 @@ def act_booking(request: HttpRequest, case_id: int, data: dict[str, Any]) -> str
         slot_ids=_ids(request, "slot_ids"),
         child_ids=_ids(request, "child_ids"),
     )
-    return f"보호자 대신 예약했습니다 ({booking.get_status_display()}, 이용료 {booking.fee:,}원)."
+    return _("보호자 대신 예약했습니다 (%(status)s, 이용료 %(fee)s원).") % {
+        "status": booking.get_status_display(),
+        "fee": f"{booking.fee:,}",
+    }
 
 
 @case_action(forms.FacilitySearchForm, anchor="act")
@@ -531,7 +542,7 @@ def act_facilities(request: HttpRequest, case_id: int, data: dict[str, Any]) -> 
         distance = getattr(hit, "distance_m", None)
         rows.append({"id": facility.pk, "name": facility.name, "distance_m": distance})
     request.session[f"counsel-facilities-{case_id}"] = rows
-    return f"시설 {len(rows)}곳을 찾았습니다."
+    return _("시설 %(n)s곳을 찾았습니다.") % {"n": len(rows)}
 
 
 @case_action(forms.HomeVisitForm, anchor="act")
@@ -547,13 +558,13 @@ def act_home_visit(request: HttpRequest, case_id: int, data: dict[str, Any]) -> 
         needs=data["needs"],
         note=data["note"],
     )
-    return f"보호자 대신 방문돌봄을 신청했습니다 ({visit.get_status_display()})."
+    return _("보호자 대신 방문돌봄을 신청했습니다 (%(status)s).") % {"status": visit.get_status_display()}
 
 
 @case_action(forms.CloseForm)
 def case_close(request: HttpRequest, case_id: int, data: dict[str, Any]) -> str:
     services.case_close(actor=request.user, case_id=case_id, note=data["note"])  # type: ignore[arg-type]
-    return "사례를 종결했습니다."
+    return _("사례를 종결했습니다.")
 
 
 @agent_page

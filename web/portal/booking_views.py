@@ -10,15 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dolbom.accounts.models import Role
 from dolbom.booking import clock, selectors, services
 from dolbom.booking.ics import booking_ics
 from dolbom.booking.models import FacilityService, Hold
 from dolbom.core.errors import ApplicationError, CapacityExhausted, NotFound
-from dolbom.core.permissions import page_requires_role
 from dolbom.households.ages import age_in_months
 from dolbom.households.models import Household
 from dolbom.households.selectors import children_of
+from web.portal.access import citizen_page
 
 
 def _refuse(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
@@ -26,7 +25,6 @@ def _refuse(request: HttpRequest, message: str, status: int = 403) -> HttpRespon
 
 
 #: Booking for one's own household: citizens only (administrators have none; coordinators book from the case).
-citizen_page = page_requires_role(Role.CITIZEN, admin=False)
 
 
 def _int_list(values: list[str]) -> list[int]:
@@ -185,6 +183,8 @@ def care_hold(request: HttpRequest, hold_id: int) -> HttpResponse:
 def care_my(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     bookings = list(selectors.bookings_of(user=request.user))  # type: ignore[arg-type]
+    for booking in bookings:
+        setattr(booking, "status_label", selectors.booking_status_label(booking.status))  # noqa: B010
     waitlist = selectors.waitlist_of(user=request.user)  # type: ignore[arg-type]
     context = {
         "upcoming": sorted((b for b in bookings if b.ends_at > now), key=lambda b: b.starts_at),

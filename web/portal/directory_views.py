@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from dolbom.core.errors import ApplicationError
 from dolbom.directory import hours as H
-from dolbom.directory.importers.formats import SERVICE_LABELS
+from dolbom.directory.labels import service_label
 from dolbom.directory.models import Facility, FacilityType
 from dolbom.directory.selectors import facility_get, facility_search, place_from_text, place_of_home
 from dolbom.households.ages import age_in_months
@@ -159,7 +159,7 @@ def facility_map(request: HttpRequest) -> HttpResponse:
             "f": hit.facility,
             "distance": _distance_label(hit.distance_m),
             "ages": ages_label(hit.facility),
-            "services": [SERVICE_LABELS.get(s, s) for s in hit.facility.services if s != "school_bus"],
+            "services": [service_label(s) for s in hit.facility.services if s != "school_bus"],
             "vacancy": hit.facility.has_vacancy,
         }
         for hit in result.hits
@@ -243,7 +243,7 @@ def facility_page(request: HttpRequest, facility_id: int) -> HttpResponse:
         "hours": H.describe(facility.hours),
         "open_now": H.is_open(facility.hours, now),
         "holiday_today": H.holiday_name(now.date()),
-        "services": [SERVICE_LABELS.get(s, s) for s in facility.services],
+        "services": [service_label(s) for s in facility.services],
         "fees": _fees(facility.fees),
         "sessions": facility.extra.get("sessions", []),
         "temporary_capacity": facility.extra.get("temporary_capacity"),

@@ -25,6 +25,7 @@ from dolbom.households.services import (
     today,
 )
 
+from .access import citizen_page
 from .forms import ChildForm, DeleteAccountForm, HomeForm, SignupForm
 from .stages import LIFE_STAGES
 
@@ -53,21 +54,8 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/signup.html", {"form": form}, status=422 if form.errors else 200)
 
 
-def _require_citizen(request: HttpRequest) -> HttpResponse | None:
-    if not request.user.is_citizen:  # type: ignore[union-attr]
-        return render(
-            request,
-            "error.html",
-            {"status": 403, "message": _("보호자 계정에서만 쓸 수 있는 페이지입니다.")},
-            status=403,
-        )
-    return None
-
-
-@login_required
+@citizen_page
 def mypage(request: HttpRequest) -> HttpResponse:
-    if (refused := _require_citizen(request)) is not None:
-        return refused
     user = request.user
     household = household_for(user=user)  # type: ignore[arg-type]
     now = today()
@@ -96,10 +84,8 @@ def mypage(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/mypage.html", context)
 
 
-@login_required
+@citizen_page
 def child_add(request: HttpRequest) -> HttpResponse:
-    if (refused := _require_citizen(request)) is not None:
-        return refused
     form = ChildForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,10 +98,8 @@ def child_add(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/child_form.html", {"form": form}, status=422 if form.errors else 200)
 
 
-@login_required
+@citizen_page
 def child_remove(request: HttpRequest, child_id: int) -> HttpResponse:
-    if (refused := _require_citizen(request)) is not None:
-        return refused
     child = children_of(user=request.user).filter(pk=child_id).first()  # type: ignore[arg-type]
     if child is None:
         return render(
@@ -128,11 +112,9 @@ def child_remove(request: HttpRequest, child_id: int) -> HttpResponse:
     return render(request, "portal/confirm_delete_child.html", {"child": child})
 
 
-@login_required
+@citizen_page
 @require_POST
 def home_update(request: HttpRequest) -> HttpResponse:
-    if (refused := _require_citizen(request)) is not None:
-        return refused
     form = HomeForm(request.POST)
     if form.is_valid():
         try:
@@ -150,11 +132,9 @@ def home_update(request: HttpRequest) -> HttpResponse:
     return redirect("portal:mypage")
 
 
-@login_required
+@citizen_page
 @require_POST
 def consent_update(request: HttpRequest) -> HttpResponse:
-    if (refused := _require_citizen(request)) is not None:
-        return refused
     purpose = request.POST.get("purpose", "")
     if purpose not in Consent.Purpose.values:
         messages.error(request, _("알 수 없는 동의 항목입니다."))
@@ -167,10 +147,8 @@ def consent_update(request: HttpRequest) -> HttpResponse:
     return redirect("portal:mypage")
 
 
-@login_required
+@citizen_page
 def data_export(request: HttpRequest) -> HttpResponse:
-    if (refused := _require_citizen(request)) is not None:
-        return refused
     data = citizen_data_export(user=request.user)  # type: ignore[arg-type]
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
@@ -179,10 +157,8 @@ def data_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
+@citizen_page
 def account_remove(request: HttpRequest) -> HttpResponse:
-    if (refused := _require_citizen(request)) is not None:
-        return refused
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,38 +4,40 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dolbom.core.errors import ApplicationError
 from dolbom.households.ages import age_in_months
 from dolbom.households.models import Household
 from dolbom.matching import selectors, services
 from dolbom.matching.models import VisitAssignment, VisitRequest
+from web.portal.access import citizen_page
 
 NEEDS = [
-    ("infant", "영아(36개월 미만) 돌봄"),
-    ("illness", "아픈 아이(질병·감염) 돌봄"),
-    ("language", "외국어 지원"),
-    ("special_needs", "특수 돌봄"),
+    ("infant", gettext_lazy("영아(36개월 미만) 돌봄")),
+    ("illness", gettext_lazy("아픈 아이(질병·감염) 돌봄")),
+    ("language", gettext_lazy("외국어 지원")),
+    ("special_needs", gettext_lazy("특수 돌봄")),
 ]
 INCOME_TIERS = [
-    ("", "모름 (전액 기준으로 안내)"),
+    ("", gettext_lazy("모름 (전액 기준으로 안내)")),
     ("가형", "가형"),
     ("나형", "나형"),
     ("다형", "다형"),
     ("라형", "라형"),
-    ("마형", "마형 (정부지원 없음)"),
+    ("마형", gettext_lazy("마형 (정부지원 없음)")),
 ]
 LANGUAGES = [
-    ("", "선택 안 함"),
-    ("en", "영어"),
-    ("zh", "중국어"),
-    ("vi", "베트남어"),
-    ("ja", "일본어"),
-    ("ru", "러시아어"),
+    ("", gettext_lazy("선택 안 함")),
+    ("en", gettext_lazy("영어")),
+    ("zh", gettext_lazy("중국어")),
+    ("vi", gettext_lazy("베트남어")),
+    ("ja", gettext_lazy("일본어")),
+    ("ru", gettext_lazy("러시아어")),
 ]
 
 
@@ -55,12 +57,6 @@ def _own(request: HttpRequest, pk: int) -> VisitRequest | None:
     )
 
 
-def _citizen_only(request: HttpRequest) -> HttpResponse | None:
-    if not getattr(request.user, "is_citizen", False):
-        return _refuse(request, "보호자 계정에서만 쓸 수 있는 페이지입니다.")
-    return None
-
-
 def _row(req: VisitRequest) -> dict[str, Any]:
     active = next(
         (a for a in req.assignments.all() if a.status in (*VisitAssignment.ACTIVE, VisitAssignment.Status.COMPLETED)),
@@ -76,11 +72,8 @@ def _row(req: VisitRequest) -> dict[str, Any]:
     }
 
 
-@login_required
+@citizen_page
 def my_visits(request: HttpRequest) -> HttpResponse:
-    refusal = _citizen_only(request)
-    if refusal:
-        return refusal
     reqs = list(
         selectors.family_visit_requests(
             household_ids=Household.objects.filter(guardian_id=request.user.pk).values_list("pk", flat=True)
@@ -105,14 +98,11 @@ def _parse_time(value: str) -> dt.time | None:
         return None
 
 
-@login_required
+@citizen_page
 def request_new(request: HttpRequest) -> HttpResponse:
-    refusal = _citizen_only(request)
-    if refusal:
-        return refusal
     household = _household(request)
     if household is None or not household.children.exists():
-        messages.error(request, "먼저 아이를 등록해 주세요.")
+        messages.error(request, _("먼저 아이를 등록해 주세요."))
         return redirect("portal:mypage")
     today = timezone.localdate()
     kids = [
@@ -156,19 +146,19 @@ def request_new(request: HttpRequest) -> HttpResponse:
             day = dt.date.fromisoformat(form["date"])
         except ValueError:
             day = None
-            errors["date"] = "날짜를 골라 주세요."
+            errors["date"] = _("날짜를 골라 주세요.")
         start_t, end_t = _parse_time(form["start"]), _parse_time(form["end"])
         if start_t is None:
-            errors["start"] = "시작 시각을 적어 주세요."
+            errors["start"] = _("시작 시각을 적어 주세요.")
         if end_t is None:
-            errors["end"] = "끝나는 시각을 적어 주세요."
+            errors["end"] = _("끝나는 시각을 적어 주세요.")
         if not form["consent"]:
-            errors["consent"] = "돌보미에게 필요한 정보를 제공하는 데 동의해야 신청할 수 있습니다."
+            errors["consent"] = _("돌보미에게 필요한 정보를 제공하는 데 동의해야 신청할 수 있습니다.")
         region = household.home_region
         if region is None:
-            errors["where"] = "내 정보에서 거주지를 먼저 등록해 주세요."
+            errors["where"] = _("내 정보에서 거주지를 먼저 등록해 주세요.")
         if form["where"] == "other" and not form["address"]:
-            errors["address"] = "방문할 주소를 적어 주세요."
+            errors["address"] = _("방문할 주소를 적어 주세요.")
         if not errors and day and start_t and end_t and region is not None:
             tz = timezone.get_current_timezone()
             starts = dt.datetime.combine(day, start_t, tzinfo=tz)
@@ -203,7 +193,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
             except ApplicationError as e:
                 errors.update((e.detail or {}).get("fields", {}) or {"form": e.message})
             else:
-                messages.success(request, "방문돌봄을 신청했습니다. 배정되면 알려 드립니다.")
+                messages.success(request, _("방문돌봄을 신청했습니다. 배정되면 알려 드립니다."))
                 return redirect("visits:my")
     context = {
         "kids": kids,
@@ -218,33 +208,27 @@ def request_new(request: HttpRequest) -> HttpResponse:
     return render(request, "visits/new.html", context, status=422 if errors else 200)
 
 
-@login_required
+@citizen_page
 def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    refusal = _citizen_only(request)
-    if refusal:
-        return refusal
     req = _own(request, pk)
     if req is None:
-        return _refuse(request, "요청을 찾을 수 없습니다.", 404)
+        return _refuse(request, _("요청을 찾을 수 없습니다."), 404)
     if request.method == "POST":
         try:
             services.visit_request_cancel(request=req, actor=request.user)
         except ApplicationError as e:
             messages.error(request, e.message)
         else:
-            messages.success(request, "신청을 취소했습니다.")
+            messages.success(request, _("신청을 취소했습니다."))
         return redirect("visits:my")
     return render(request, "visits/cancel.html", {"req": req})
 
 
-@login_required
+@citizen_page
 def request_rate(request: HttpRequest, pk: int) -> HttpResponse:
-    refusal = _citizen_only(request)
-    if refusal:
-        return refusal
     req = _own(request, pk)
     if req is None:
-        return _refuse(request, "요청을 찾을 수 없습니다.", 404)
+        return _refuse(request, _("요청을 찾을 수 없습니다."), 404)
     errors: dict[str, str] = {}
     if request.method == "POST":
         stars_raw = request.POST.get("stars", "")
@@ -259,21 +243,18 @@ def request_rate(request: HttpRequest, pk: int) -> HttpResponse:
         except ApplicationError as e:
             errors = (e.detail or {}).get("fields", {}) or {"form": e.message}
         else:
-            messages.success(request, "평가해 주셔서 고맙습니다.")
+            messages.success(request, _("평가해 주셔서 고맙습니다."))
             return redirect("visits:my")
     return render(
         request, "visits/rate.html", {"req": req, "errors": errors, "post": request.POST}, status=422 if errors else 200
     )
 
 
-@login_required
+@citizen_page
 def request_report(request: HttpRequest, pk: int) -> HttpResponse:
-    refusal = _citizen_only(request)
-    if refusal:
-        return refusal
     req = _own(request, pk)
     if req is None:
-        return _refuse(request, "요청을 찾을 수 없습니다.", 404)
+        return _refuse(request, _("요청을 찾을 수 없습니다."), 404)
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -281,6 +262,6 @@ def request_report(request: HttpRequest, pk: int) -> HttpResponse:
         except ApplicationError as e:
             errors = (e.detail or {}).get("fields", {}) or {"form": e.message}
         else:
-            messages.success(request, "신고를 받았습니다. 돌봄코디네이터가 확인하고 연락드립니다.")
+            messages.success(request, _("신고를 받았습니다. 돌봄코디네이터가 확인하고 연락드립니다."))
             return redirect("visits:my")
     return render(request, "visits/report.html", {"req": req, "errors": errors}, status=422 if errors else 200)
