@@ -17,6 +17,17 @@ def _fake_outside_world(settings):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts and ends in the default language: a request in another language (the locale middleware
+    activates it for the thread) must not leak into the next test's messages."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def regions(db):
     """A tiny region tree: 경기도 > 수원시 > 장안구 > 파장동, and 서울 > 강남구."""

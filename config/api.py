@@ -10,11 +10,13 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from dolbom.core.errors import ApplicationError
+from dolbom.core.errors import ApplicationError, resolve_text
 from dolbom.core.validation import describe_validation_errors
 
 logger = logging.getLogger(__name__)
@@ -30,7 +32,8 @@ api = NinjaAPI(
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str, detail: Any = None) -> HttpResponse:
-    return api.create_response(request, {"code": code, "message": message, "detail": detail or {}}, status=status)
+    body = {"code": code, "message": str(message), "detail": resolve_text(detail or {})}
+    return api.create_response(request, body, status=status)
 
 
 @api.exception_handler(ApplicationError)
@@ -50,33 +53,33 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
 @api.exception_handler(DjangoValidationError)
 def django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"errors": exc.messages}
-    return _error(request, 422, "invalid_input", " ".join(exc.messages), detail)
+    return _error(request, 422, "invalid_input", " ".join(str(m) for m in exc.messages), detail)
 
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "authentication_required", "로그인이 필요합니다.")
+    return _error(request, 401, "authentication_required", _("로그인이 필요합니다."))
 
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, "not_found", "요청한 정보를 찾을 수 없습니다.")
+    return _error(request, 404, "not_found", _("요청한 정보를 찾을 수 없습니다."))
 
 
 @api.exception_handler(RequestDataTooBig)
 def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    return _error(request, 413, "payload_too_large", "요청이 너무 큽니다.")
+    return _error(request, 413, "payload_too_large", _("요청이 너무 큽니다."))
 
 
 @api.exception_handler(MultiPartParserError)
 def malformed_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
-    return _error(request, 400, "bad_request", "요청 형식이 올바르지 않습니다.")
+    return _error(request, 400, "bad_request", _("요청 형식이 올바르지 않습니다."))
 
 
 _HTTP_ERROR_MESSAGES = {
-    400: ("http_error", "요청 형식이 올바르지 않습니다."),
-    403: ("csrf_failed", "보안 확인에 실패했습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요."),
-    405: ("http_error", "허용되지 않는 요청입니다."),
+    400: ("http_error", gettext_lazy("요청 형식이 올바르지 않습니다.")),
+    403: ("csrf_failed", gettext_lazy("보안 확인에 실패했습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.")),
+    405: ("http_error", gettext_lazy("허용되지 않는 요청입니다.")),
 }
 
 
@@ -86,10 +89,10 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # its own messages are English, so only a Korean message raised by our code is passed through.
     text = str(exc)
     if any("가" <= ch <= "힣" for ch in text):
-        code, message = "http_error", text
-    else:
-        code, message = _HTTP_ERROR_MESSAGES.get(exc.status_code, ("http_error", "요청을 처리할 수 없습니다."))
-    return _error(request, exc.status_code, code, message)
+        return _error(request, exc.status_code, "http_error", _(text))
+    fallback = ("http_error", gettext_lazy("요청을 처리할 수 없습니다."))
+    code, message = _HTTP_ERROR_MESSAGES.get(exc.status_code, fallback)
+    return _error(request, exc.status_code, code, str(message))
 
 
 @api.exception_handler(Exception)
@@ -100,17 +103,16 @@ def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         # A value the database cannot hold (an id past 64 bits, a NUL byte in text on PostgreSQL) is bad input,
         # not an outage: the statement failed before anything was written.
         return _error(
-            request, 422, "invalid_input", "입력값이 허용 범위를 벗어났습니다.", {"reason": type(exc).__name__}
+            request, 422, "invalid_input", _("입력값이 허용 범위를 벗어났습니다."), {"reason": type(exc).__name__}
         )
     if isinstance(exc, DatabaseError | InterfaceError):  # InterfaceError: the connection was already closed
         logger.exception("database unavailable")
-        response = _error(
-            request, 503, "service_unavailable", "일시적으로 서비스를 이용할 수 없습니다. 잠시 후 다시 시도해 주세요."
-        )
+        message = _("일시적으로 서비스를 이용할 수 없습니다. 잠시 후 다시 시도해 주세요.")
+        response = _error(request, 503, "service_unavailable", message)
         response["Retry-After"] = "5"
         return response
     logger.exception("unhandled API error")
-    return _error(request, 500, "server_error", "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.")
+    return _error(request, 500, "server_error", _("일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요."))
 
 
 def _mount() -> None:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
@@ -79,12 +80,13 @@ def programs(request: HttpRequest, filters: Query[ProgrammeFilter]) -> dict:
     `kind` (rule, information)."""
     if filters.stage and filters.stage not in STAGES:
         raise InvalidInput(
-            "알 수 없는 생애주기입니다.", detail={"fields": {"stage": f"{', '.join(MAIN_STAGES)} 중 하나"}}
+            _("알 수 없는 생애주기입니다."),
+            detail={"fields": {"stage": _("%(choices)s 중 하나") % {"choices": ", ".join(MAIN_STAGES)}}},
         )
     if filters.situation and filters.situation not in SITUATIONS:
-        raise InvalidInput("알 수 없는 가구 상황입니다.", detail={"fields": {"situation": ", ".join(SITUATIONS)}})
+        raise InvalidInput(_("알 수 없는 가구 상황입니다."), detail={"fields": {"situation": ", ".join(SITUATIONS)}})
     if filters.kind and filters.kind not in Programme.Kind.values:
-        raise InvalidInput("알 수 없는 종류입니다.", detail={"fields": {"kind": "rule 또는 information"}})
+        raise InvalidInput(_("알 수 없는 종류입니다."), detail={"fields": {"kind": _("rule 또는 information")}})
     region = _resolve_region(filters.region) if filters.region else None
     found = programme_rank(
         list(

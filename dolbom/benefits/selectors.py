@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from dolbom.regions.models import Region
 
@@ -75,7 +76,7 @@ def programme_list(
     if kind:
         qs = qs.filter(kind=kind)
     if region is not None:
-        codes, _ = region_codes_of(region=region)
+        codes, _level = region_codes_of(region=region)
         qs = qs.filter(
             Q(provider_level=Programme.ProviderLevel.NATIONAL) | Q(regions__region_code__in=codes)
         ).distinct()
@@ -110,7 +111,7 @@ def programme_get(*, ident: str | int) -> Programme:
     qs = Programme.objects.filter(is_active=True).prefetch_related("regions")
     programme = qs.filter(pk=int(ident)).first() if ident.isdigit() else qs.filter(key=ident).first()
     if programme is None:
-        raise NotFound("지원사업을 찾을 수 없습니다.")
+        raise NotFound(_("지원사업을 찾을 수 없습니다."))
     return programme
 
 

@@ -10,6 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pydantic import ValidationError
 
 from dolbom.core.errors import InvalidInput
@@ -21,7 +23,7 @@ from .models import Programme, ProgrammeRegion
 from .schemas import CheckIn
 from .selectors import catalogue_engine, programme_facets, region_codes_of, search_normalise
 
-VERIFY_NOTICE = "금액·기준은 담당 기관에 확인하세요"
+VERIFY_NOTICE = gettext_lazy("금액·기준은 담당 기관에 확인하세요")
 BOKJIRO_FILE = "welfare_central_services_bokjiro_365.json"
 EARLIEST_AS_OF = date(2018, 1, 1)
 LOW_INCOME_LABELS = {"basic_livelihood": "수급자", "near_poverty": "차상위"}
@@ -112,7 +114,7 @@ def _validate(data: dict[str, Any] | CheckIn) -> CheckIn:
     if isinstance(data, CheckIn):
         return data
     if not isinstance(data, dict):
-        raise InvalidInput("입력 형식이 올바르지 않습니다.", detail={"fields": {"body": "객체가 필요합니다"}})
+        raise InvalidInput(_("입력 형식이 올바르지 않습니다."), detail={"fields": {"body": _("객체가 필요합니다")}})
     try:
         return CheckIn.model_validate(data)
     except ValidationError as exc:
@@ -142,8 +144,8 @@ def benefit_check(*, data: dict[str, Any] | CheckIn, today: date | None = None) 
     as_of = payload.as_of or today
     if not EARLIEST_AS_OF <= as_of <= today + timedelta(days=366 * 3):
         raise InvalidInput(
-            f"기준일은 {EARLIEST_AS_OF.isoformat()}부터 3년 뒤까지만 확인할 수 있습니다.",
-            detail={"fields": {"as_of": "범위 밖의 날짜"}},
+            _("기준일은 %(earliest)s부터 3년 뒤까지만 확인할 수 있습니다.") % {"earliest": EARLIEST_AS_OF.isoformat()},
+            detail={"fields": {"as_of": _("범위 밖의 날짜")}},
         )
     region = _resolve_region(payload.region_code)
     codes, sido = region_codes_of(region=region)
@@ -154,7 +156,7 @@ def benefit_check(*, data: dict[str, Any] | CheckIn, today: date | None = None) 
     errors = household_errors(hh)
     if errors:
         raise InvalidInput(
-            "입력값을 확인해 주세요: " + ", ".join(f"{k} — {v}" for k, v in errors.items()),
+            _("입력값을 확인해 주세요: %(errors)s") % {"errors": ", ".join(f"{k} — {v}" for k, v in errors.items())},
             detail={"fields": errors},
         )
     engine, ids = catalogue_engine()
@@ -196,7 +198,7 @@ def _result_row(result: Any, ids: dict[str, int]) -> dict[str, Any]:
         "contact": spec.contact,
         "source": spec.source,
         "verified": body["verified"],
-        "verify_notice": None if body["verified"] else VERIFY_NOTICE,
+        "verify_notice": None if body["verified"] else str(VERIFY_NOTICE),
         "per_child": body["per_child"],
         "changes": body["changes"],
     }

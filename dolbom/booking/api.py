@@ -5,6 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -96,10 +97,12 @@ class SlotQuery(Schema):
 def list_slots(request: HttpRequest, query: Query[SlotQuery]) -> list:
     service = selectors.service_by_key(query.service)
     if service is None:
-        raise NotFound("돌봄 서비스를 찾을 수 없습니다.", detail={"fields": {"service": "없음"}})
+        raise NotFound(_("돌봄 서비스를 찾을 수 없습니다."), detail={"fields": {"service": _("찾을 수 없음")}})
     offered = selectors.facility_services_for(service=service, facility_id=query.facility)
     if not offered:
-        raise NotFound("이 시설은 이 서비스를 예약받지 않습니다.", detail={"fields": {"facility": "없음"}})
+        raise NotFound(
+            _("이 시설은 이 서비스를 예약받지 않습니다."), detail={"fields": {"facility": _("찾을 수 없음")}}
+        )
     fs = offered[0]
     return [
         {
@@ -132,7 +135,7 @@ class NearestQuery(Schema):
 def nearest(request: HttpRequest, query: Query[NearestQuery]) -> list:
     service = selectors.service_by_key(query.service)
     if service is None:
-        raise NotFound("돌봄 서비스를 찾을 수 없습니다.", detail={"fields": {"service": "없음"}})
+        raise NotFound(_("돌봄 서비스를 찾을 수 없습니다."), detail={"fields": {"service": _("찾을 수 없음")}})
     lat = lng = None
     actor = actor_of(request)
     if getattr(actor, "is_authenticated", False):
@@ -225,7 +228,7 @@ def change_capacity(request: HttpRequest, slot_id: int, payload: CapacityIn) -> 
 @router.post("/holds", response={201: HoldOut}, auth=AUTH_REQUIRED, summary="자리 임시 확보 (몇 분 동안)")
 def create_hold(request: HttpRequest, payload: BookingIn) -> Status:
     if payload.exemption:
-        raise InvalidInput("면제 사유는 확정할 때 입력합니다.", detail={"fields": {"exemption": "불필요"}})
+        raise InvalidInput(_("면제 사유는 확정할 때 입력합니다."), detail={"fields": {"exemption": _("불필요")}})
     hold = services.hold_create(
         actor=actor_of(request),
         slot_ids=payload.slot_ids,
@@ -285,7 +288,7 @@ def facility_bookings(request: HttpRequest, days: int = 14) -> list:
     if facility is None:
         from dolbom.core.errors import PermissionDenied
 
-        raise PermissionDenied("소속 시설 담당자만 볼 수 있습니다.")
+        raise PermissionDenied(_("소속 시설 담당자만 볼 수 있습니다."))
     start = timezone.localtime(clock.now()).replace(hour=0, minute=0, second=0, microsecond=0)
     end = start + timedelta(days=max(1, min(days, 60)))
     return [booking_out(b) for b in selectors.facility_bookings(actor=actor, facility=facility, start=start, end=end)]

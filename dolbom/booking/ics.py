@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime
 
+from django.utils.translation import gettext
+
 from .models import Booking
 
 
@@ -29,6 +31,8 @@ def _utc(moment: datetime) -> str:
 
 
 def booking_ics(booking: Booking, *, host: str = "dolbom.local") -> str:
+    from .selectors import booking_status_label
+
     fs = booking.facility_service
     children = ", ".join(bc.child.name for bc in booking.booking_children.select_related("child"))
     facility = fs.facility
@@ -45,7 +49,11 @@ def booking_ics(booking: Booking, *, host: str = "dolbom.local") -> str:
         f"DTSTART:{_utc(booking.starts_at)}",
         f"DTEND:{_utc(booking.ends_at)}",
         f"SUMMARY:{_escape(f'{fs.service.name} — {facility.name}')}",
-        f"DESCRIPTION:{_escape(f'아이: {children}. 이용료 {booking.fee:,}원. 상태: {booking.get_status_display()}')}",
+        "DESCRIPTION:"
+        + _escape(
+            gettext("아이: %(children)s. 이용료 %(fee)s원. 상태: %(status)s")
+            % {"children": children, "fee": f"{booking.fee:,}", "status": booking_status_label(booking.status)}
+        ),
         f"LOCATION:{_escape(getattr(facility, 'address', '') or facility.name)}",
         "STATUS:CANCELLED"
         if cancelled

@@ -143,7 +143,8 @@ class Slot(BaseModel):
             models.UniqueConstraint(fields=["facility_service", "starts_at"], name="slot_unique_start"),
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"),
         ]
-        indexes = [models.Index(fields=["facility_service", "starts_at"])]
+        # (starts_at): the dashboards' daily summaries recompute a day's places offered by start time
+        indexes = [models.Index(fields=["facility_service", "starts_at"]), models.Index(fields=["starts_at"])]
 
     def __str__(self) -> str:
         return f"{self.facility_service} {self.starts_at:%Y-%m-%d %H:%M}"
@@ -218,6 +219,8 @@ class Booking(BaseModel):
 
     class Meta:
         ordering = ["-starts_at", "-pk"]
+        # the dashboards' daily summaries recompute days by start time; the figures filter by service and time
+        indexes = [models.Index(fields=["starts_at"]), models.Index(fields=["facility_service", "starts_at"])]
         verbose_name = _("예약")
         verbose_name_plural = _("예약")
 
@@ -259,7 +262,8 @@ class Occupancy(models.Model):
                 fields=["child", "starts_at"], condition=Q(active=True), name="occupancy_child_no_overlap"
             )
         ]
-        indexes = [models.Index(fields=["slot", "active"])]
+        # (starts_at): the dashboards' daily summaries recompute a day's places taken by start time
+        indexes = [models.Index(fields=["slot", "active"]), models.Index(fields=["starts_at"])]
 
     def __str__(self) -> str:
         return f"booking {self.booking_id}: slot {self.slot_id} × child {self.child_id}"

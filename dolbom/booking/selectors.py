@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from dolbom.accounts.models import Role, User
 from dolbom.core.audit import audit_log
@@ -24,26 +26,43 @@ def services_list() -> QuerySet[CareService]:
     return CareService.objects.filter(active=True).prefetch_related("participations")
 
 
+def booking_status_label(status: str) -> str:
+    """A booking's status as families read it, in the active language (the model's labels are the staff's)."""
+    labels = {
+        Booking.Status.PENDING: pgettext("booking status", "승인 대기"),
+        Booking.Status.CONFIRMED: pgettext("booking status", "확정"),
+        Booking.Status.CANCELLED: pgettext("booking status", "취소"),
+        Booking.Status.DECLINED: pgettext("booking status", "거절"),
+        Booking.Status.ATTENDED: pgettext("booking status", "이용 완료"),
+        Booking.Status.NO_SHOW: pgettext("booking status", "미이용(노쇼)"),
+    }
+    return labels.get(status, status)  # type: ignore[call-overload]
+
+
 def service_rules_text(service: CareService) -> list[str]:
-    """The booking rules of a service as short Korean sentences, for pages."""
-    lines = [f"{service.advance_days}일 앞까지 예약"]
+    """The booking rules of a service as short sentences in the active language, for pages."""
+    lines = [_("%(days)s일 앞까지 예약") % {"days": service.advance_days}]
     if service.same_day_cutoff:
-        lines.append(f"당일 예약은 {service.same_day_cutoff:%H:%M}까지")
+        lines.append(_("당일 예약은 %(time)s까지") % {"time": f"{service.same_day_cutoff:%H:%M}"})
     if service.previous_day_cutoff:
         lines.append(
-            f"야간({service.night_starts:%H:%M}~{service.night_ends:%H:%M})은 "
-            f"전날 {service.previous_day_cutoff:%H:%M}까지"
+            _("야간(%(night_starts)s~%(night_ends)s)은 전날 %(cutoff)s까지")
+            % {
+                "night_starts": f"{service.night_starts:%H:%M}",
+                "night_ends": f"{service.night_ends:%H:%M}",
+                "cutoff": f"{service.previous_day_cutoff:%H:%M}",
+            }
         )
     if service.max_consecutive_days:
-        lines.append(f"최대 {service.max_consecutive_days}일 연속")
+        lines.append(_("최대 %(days)s일 연속") % {"days": service.max_consecutive_days})
     if service.min_hours > 1:
-        lines.append(f"최소 {service.min_hours}시간")
+        lines.append(_("최소 %(hours)s시간") % {"hours": service.min_hours})
     if service.max_hours:
-        lines.append(f"한 번에 최대 {service.max_hours}시간")
+        lines.append(_("한 번에 최대 %(hours)s시간") % {"hours": service.max_hours})
     if service.cancel_deadline_hours:
-        lines.append(f"이용 {service.cancel_deadline_hours}시간 전까지 취소")
+        lines.append(_("이용 %(hours)s시간 전까지 취소") % {"hours": service.cancel_deadline_hours})
     if service.requires_approval:
-        lines.append("시설 승인 후 확정")
+        lines.append(_("시설 승인 후 확정"))
     return lines
 
 
@@ -156,7 +175,7 @@ def booking_get(*, actor: User, booking_id: int) -> Booking:
         .first()
     )
     if booking is None:
-        raise NotFound("예약을 찾을 수 없습니다.")
+        raise NotFound(_("예약을 찾을 수 없습니다."))
     if booking.household.guardian_id == actor.pk:
         return booking
     if actor.role == Role.PROVIDER and facility_in_scope(actor, booking.facility_service.facility):
@@ -165,7 +184,7 @@ def booking_get(*, actor: User, booking_id: int) -> Booking:
         region = booking.household.home_region
         if region_in_scope(actor, region.code if region else None):
             return booking
-    raise NotFound("예약을 찾을 수 없습니다.")
+    raise NotFound(_("예약을 찾을 수 없습니다."))
 
 
 def facility_bookings(*, actor: User, facility: Any, start: datetime, end: datetime) -> QuerySet[Booking]:
@@ -174,7 +193,7 @@ def facility_bookings(*, actor: User, facility: Any, start: datetime, end: datet
     if actor.role not in (Role.PROVIDER, Role.ADMIN) and not actor.is_superuser:
         from dolbom.core.errors import PermissionDenied
 
-        raise PermissionDenied("소속 시설 담당자만 볼 수 있습니다.")
+        raise PermissionDenied(_("소속 시설 담당자만 볼 수 있습니다."))
     return (
         Booking.objects.filter(facility_service__facility=facility, starts_at__lt=end, ends_at__gt=start)
         .select_related("facility_service__service", "household__guardian")

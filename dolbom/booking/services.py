@@ -10,6 +10,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from dolbom.accounts.models import Role, User
 from dolbom.core.audit import audit_log
@@ -104,7 +106,7 @@ def slot_day_close(*, actor: User, facility_service_id: int, day: date, note: st
     require_role(actor, Role.PROVIDER)
     fs = FacilityService.objects.select_related("facility").filter(pk=facility_service_id).first()
     if fs is None:
-        raise NotFound("시설의 서비스를 찾을 수 없습니다.")
+        raise NotFound(_("시설의 서비스를 찾을 수 없습니다."))
     require_facility_access(actor, fs.facility)
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(datetime(day.year, day.month, day.day), tz)
@@ -127,17 +129,18 @@ def slot_capacity_set(*, actor: User, slot_id: int, capacity: int) -> Slot:
     """Staff change a slot's capacity (3 → 6). It may not drop below the places already taken."""
     require_role(actor, Role.PROVIDER)
     if capacity < 0 or capacity > 200:
-        raise InvalidInput("정원은 0명에서 200명 사이로 입력해 주세요.", detail={"fields": {"capacity": "범위"}})
+        raise InvalidInput(_("정원은 0명에서 200명 사이로 입력해 주세요."), detail={"fields": {"capacity": _("범위")}})
     slot = Slot.objects.select_related("facility_service__facility").filter(pk=slot_id).first()
     if slot is None:
-        raise NotFound("시간대를 찾을 수 없습니다.")
+        raise NotFound(_("시간대를 찾을 수 없습니다."))
     require_facility_access(actor, slot.facility_service.facility)
     with transaction.atomic():
         (slot,) = locks.slots_lock(slot_ids=[slot_id])
         taken = _taken(slot_ids=[slot_id], now=clock.now()).get(slot_id, 0)
         if capacity < taken:
             raise Conflict(
-                f"이미 {taken}명이 예약·확보한 시간대입니다. 정원을 {taken}명 아래로 줄일 수 없습니다.",
+                _("이미 %(taken)s명이 예약·확보한 시간대입니다. 정원을 %(taken)s명 아래로 줄일 수 없습니다.")
+                % {"taken": taken},
                 code="capacity_below_taken",
                 detail={"taken": taken},
             )
@@ -162,12 +165,14 @@ def slot_capacity_set_weekday(
     """
     require_role(actor, Role.PROVIDER)
     if capacity < 0 or capacity > 200:
-        raise InvalidInput("정원은 0명에서 200명 사이로 입력해 주세요.", detail={"fields": {"capacity": "범위"}})
+        raise InvalidInput(_("정원은 0명에서 200명 사이로 입력해 주세요."), detail={"fields": {"capacity": _("범위")}})
     if not 0 <= weekday <= 6 or end < start or (end - start).days > 366:
-        raise InvalidInput("요일과 기간을 확인해 주세요.", detail={"fields": {"weekday": "범위", "end": "범위"}})
+        raise InvalidInput(
+            _("요일과 기간을 확인해 주세요."), detail={"fields": {"weekday": _("범위"), "end": _("범위")}}
+        )
     fs = FacilityService.objects.select_related("facility").filter(pk=facility_service_id).first()
     if fs is None:
-        raise NotFound("시설의 서비스를 찾을 수 없습니다.")
+        raise NotFound(_("시설의 서비스를 찾을 수 없습니다."))
     require_facility_access(actor, fs.facility)
     tz = timezone.get_current_timezone()
     lower = timezone.make_aware(datetime(start.year, start.month, start.day), tz)
@@ -199,6 +204,22 @@ def slot_capacity_set_weekday(
 # ---------------------------------------------------------------- counting
 
 
+def _status_label(status: str) -> str:
+    from .selectors import booking_status_label  # selectors import this module
+
+    return booking_status_label(status)
+
+
+def _month_day(moment: datetime) -> str:
+    """'11월 25일' in Korean, 'November 25' in English: the date in the active language's own format."""
+    return date_format(timezone.localtime(moment), "MONTH_DAY_FORMAT")
+
+
+def _month_day_time(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'MONTH_DAY_FORMAT')} {local:%H:%M}"
+
+
 def _taken(*, slot_ids: Sequence[int], now: datetime, exclude_hold_id: int | None = None) -> Counter[int]:
     """Places taken per slot: occupancy rows of active bookings + rows of unexpired holds.
 
@@ -221,7 +242,7 @@ def _check_capacity(*, slots: Sequence[Slot], places: int, now: datetime, exclud
     closed = [s for s in slots if s.closed]
     if closed:
         raise NotEligible(
-            f"{timezone.localtime(closed[0].starts_at):%m월 %d일}은(는) 시설이 쉬는 날입니다.",
+            _("%(date)s은(는) 시설이 쉬는 날입니다.") % {"date": _month_day(closed[0].starts_at)},
             code="slot_closed",
             detail={"slot_ids": [s.pk for s in closed]},
         )
@@ -230,7 +251,8 @@ def _check_capacity(*, slots: Sequence[Slot], places: int, now: datetime, exclud
     if short:
         first = timezone.localtime(short[0].starts_at)
         raise CapacityExhausted(
-            f"{first:%m월 %d일 %H시} 시간대에 남은 자리가 부족합니다. 대기 신청을 할 수 있습니다.",
+            _("%(when)s 시간대에 남은 자리가 부족합니다. 대기 신청을 할 수 있습니다.")
+            % {"when": _month_day_time(first)},
             detail={
                 "slots": [{"slot_id": s.pk, "available": max(0, s.capacity - taken[s.pk])} for s in short],
                 "requested": places,
@@ -246,28 +268,29 @@ def _actor_household(*, actor: User, household_id: int | None) -> Household:
     require_login(actor)
     if household_id is None:
         if actor.role != Role.CITIZEN:
-            raise PermissionDenied("보호자 계정이나 가구를 지정한 상담원만 예약할 수 있습니다.")
-        household, _ = Household.objects.select_related("home_region", "guardian").get_or_create(guardian=actor)
+            raise PermissionDenied(_("보호자 계정이나 가구를 지정한 상담원만 예약할 수 있습니다."))
+        household, _created = Household.objects.select_related("home_region", "guardian").get_or_create(guardian=actor)
         return household
     if actor.role not in BOOKING_STAFF_ROLES and not actor.is_superuser:
-        raise PermissionDenied("다른 가구를 대신해 예약할 권한이 없습니다.")
+        raise PermissionDenied(_("다른 가구를 대신해 예약할 권한이 없습니다."))
     found = Household.objects.select_related("home_region", "guardian").filter(pk=household_id).first()
     if found is None or not region_in_scope(actor, found.home_region.code if found.home_region else None):
-        raise NotFound("가구를 찾을 수 없습니다.")
+        raise NotFound(_("가구를 찾을 수 없습니다."))
     return found
 
 
 def _load_children(*, household: Household, child_ids: Sequence[int]) -> list[Child]:
     ids = list(dict.fromkeys(child_ids))
     if not ids:
-        raise InvalidInput("돌봄 받을 아이를 한 명 이상 고르세요.", detail={"fields": {"child_ids": "필수"}})
+        raise InvalidInput(_("돌봄 받을 아이를 한 명 이상 고르세요."), detail={"fields": {"child_ids": _("필수")}})
     if len(ids) > MAX_CHILDREN:
         raise InvalidInput(
-            f"한 번에 {MAX_CHILDREN}명까지 예약할 수 있습니다.", detail={"fields": {"child_ids": "개수"}}
+            _("한 번에 %(n)s명까지 예약할 수 있습니다.") % {"n": MAX_CHILDREN},
+            detail={"fields": {"child_ids": _("개수")}},
         )
     children = list(Child.objects.filter(household=household, pk__in=ids).order_by("pk"))
     if len(children) != len(ids):
-        raise NotFound("등록된 아동을 찾을 수 없습니다.", detail={"fields": {"child_ids": "없는 아동"}})
+        raise NotFound(_("등록된 아동을 찾을 수 없습니다."), detail={"fields": {"child_ids": _("없는 아동")}})
     return children
 
 
@@ -297,22 +320,24 @@ def _household_and_children(
 def _load_slots(*, slot_ids: Sequence[int]) -> list[Slot]:
     ids = list(dict.fromkeys(slot_ids))
     if not ids:
-        raise InvalidInput("이용할 시간대를 고르세요.", detail={"fields": {"slot_ids": "필수"}})
+        raise InvalidInput(_("이용할 시간대를 고르세요."), detail={"fields": {"slot_ids": _("필수")}})
     if len(ids) > MAX_SLOTS:
-        raise InvalidInput("한 번에 예약할 수 있는 시간을 넘었습니다.", detail={"fields": {"slot_ids": "개수"}})
+        raise InvalidInput(_("한 번에 예약할 수 있는 시간을 넘었습니다."), detail={"fields": {"slot_ids": _("개수")}})
     slots = list(
         Slot.objects.filter(pk__in=ids)
         .select_related("facility_service__service", "facility_service__facility__region")
         .order_by("starts_at")
     )
     if len(slots) != len(ids):
-        raise NotFound("시간대를 찾을 수 없습니다.", detail={"fields": {"slot_ids": "없는 시간대"}})
+        raise NotFound(_("시간대를 찾을 수 없습니다."), detail={"fields": {"slot_ids": _("없는 시간대")}})
     if len({s.facility_service_id for s in slots}) != 1:
-        raise InvalidInput("한 예약은 한 시설의 한 서비스만 고를 수 있습니다.", detail={"fields": {"slot_ids": "혼합"}})
+        raise InvalidInput(
+            _("한 예약은 한 시설의 한 서비스만 고를 수 있습니다."), detail={"fields": {"slot_ids": _("혼합")}}
+        )
     for previous, current in itertools.pairwise(slots):
         if current.starts_at != previous.ends_at:
             raise InvalidInput(
-                "이어지는 시간대만 한 예약으로 고를 수 있습니다.", detail={"fields": {"slot_ids": "연속 아님"}}
+                _("이어지는 시간대만 한 예약으로 고를 수 있습니다."), detail={"fields": {"slot_ids": _("연속 아님")}}
             )
     return slots
 
@@ -351,28 +376,37 @@ def _validate(
     now_local = timezone.localtime(now)
     if not (service.active and facility_service.active) or not facility_is_bookable(facility, first_local.date()):
         raise NotEligible(
-            "지금은 이 시설에서 이 서비스를 예약할 수 없습니다 (휴지·폐지 또는 운영 중단).",
+            _("지금은 이 시설에서 이 서비스를 예약할 수 없습니다 (휴지·폐지 또는 운영 중단)."),
             code="facility_not_bookable",
         )
     region = household.home_region
     if not participates(service=service, region_code=region.code if region else None, on=first_local.date()):
         raise NotEligible(
-            f"{service.name}은(는) 참여 시·군 주민만 예약할 수 있습니다. 거주지를 확인해 주세요.",
+            _("%(name)s은(는) 참여 시·군 주민만 예약할 수 있습니다. 거주지를 확인해 주세요.") % {"name": service.name},
             code="not_resident",
             detail={"region": region.full_name if region else None},
         )
     for child in children:
         if child.birth_date is None:
             raise NotEligible(
-                f"{child.name}: 출생 전인 아이는 예약할 수 없습니다.",
+                _("%(name)s: 출생 전인 아이는 예약할 수 없습니다.") % {"name": child.name},
                 code="age_not_served",
                 detail={"child_id": child.pk},
             )
         months = age_in_months(child.birth_date, first_local.date())
         if not service.age_min_months <= months <= service.age_max_months:
             raise NotEligible(
-                f"{child.name}(만 {months}개월)은 {service.name} 이용 연령"
-                f"({service.age_min_months}~{service.age_max_months}개월)이 아닙니다.",
+                _(
+                    "%(child)s(만 %(months)s개월)은 %(service)s 이용 연령"
+                    "(%(age_min_months)s~%(age_max_months)s개월)이 아닙니다."
+                )
+                % {
+                    "child": child.name,
+                    "months": months,
+                    "service": service.name,
+                    "age_min_months": service.age_min_months,
+                    "age_max_months": service.age_max_months,
+                },
                 code="age_not_served",
                 detail={"child_id": child.pk, "age_months": months},
             )
@@ -380,9 +414,14 @@ def _validate(
         _check_cutoffs(service=service, slots=slots, now_local=now_local)
     hours = len(slots) * SLOT_MINUTES // 60
     if hours < service.min_hours:
-        raise InvalidInput(f"최소 {service.min_hours}시간 이상 예약해야 합니다.", code="too_short")
+        raise InvalidInput(
+            _("최소 %(min_hours)s시간 이상 예약해야 합니다.") % {"min_hours": service.min_hours}, code="too_short"
+        )
     if service.max_hours and hours > service.max_hours:
-        raise InvalidInput(f"한 번에 최대 {service.max_hours}시간까지 예약할 수 있습니다.", code="too_long")
+        raise InvalidInput(
+            _("한 번에 최대 %(max_hours)s시간까지 예약할 수 있습니다.") % {"max_hours": service.max_hours},
+            code="too_long",
+        )
     if service.no_show_limit:
         since = now - timedelta(days=service.no_show_window_days)
         no_shows = Booking.objects.filter(
@@ -390,8 +429,11 @@ def _validate(
         ).count()
         if no_shows >= service.no_show_limit:
             raise NotEligible(
-                f"최근 {service.no_show_window_days}일 동안 예약 후 이용하지 않은 기록이 {no_shows}번 있어 "
-                "당분간 예약할 수 없습니다. 시설이나 상담센터에 문의해 주세요.",
+                _(
+                    "최근 %(no_show_window_days)s일 동안 예약 후 이용하지 않은 기록이 "
+                    "%(no_shows)s번 있어 당분간 예약할 수 없습니다. 시설이나 상담센터에 문의해 주세요."
+                )
+                % {"no_show_window_days": service.no_show_window_days, "no_shows": no_shows},
                 code="no_show_limit",
             )
     return facility_service
@@ -408,8 +450,8 @@ def _check_consecutive_days(*, service: CareService, slots: Sequence[Slot], chil
         days = {timezone.localtime(t).date() for t in booked} | new_days
         if rules.longest_run_through(days, new_days) > service.max_consecutive_days:
             raise NotEligible(
-                f"{child.name}: {service.name}은(는) 최대 {service.max_consecutive_days}일 "
-                "연속으로 이용할 수 있습니다.",
+                _("%(child)s: %(service)s은(는) 최대 %(days)s일 연속으로 이용할 수 있습니다.")
+                % {"child": child.name, "service": service.name, "days": service.max_consecutive_days},
                 code="consecutive_day_limit",
                 detail={"child_id": child.pk, "max_consecutive_days": service.max_consecutive_days},
             )
@@ -454,16 +496,20 @@ def _lock_places(ask: _Ask) -> list[Slot]:
 def _check_cutoffs(*, service: CareService, slots: list[Slot], now_local: datetime) -> None:
     first_local = timezone.localtime(slots[0].starts_at)
     if first_local <= now_local:
-        raise NotEligible("이미 시작했거나 지난 시간대입니다.", code="slot_started")
+        raise NotEligible(_("이미 시작했거나 지난 시간대입니다."), code="slot_started")
     if first_local.date() > now_local.date() + timedelta(days=service.advance_days):
-        raise NotEligible(f"{service.advance_days}일 이후의 시간대는 아직 예약할 수 없습니다.", code="too_far_ahead")
+        raise NotEligible(
+            _("%(advance_days)s일 이후의 시간대는 아직 예약할 수 없습니다.") % {"advance_days": service.advance_days},
+            code="too_far_ahead",
+        )
     if (
         service.same_day_cutoff
         and first_local.date() == now_local.date()
         and now_local.time() > service.same_day_cutoff
     ):
         raise NotEligible(
-            f"당일 예약은 {service.same_day_cutoff:%H:%M}까지입니다. 예약 마감 시각이 지났습니다.",
+            _("당일 예약은 %(same_day_cutoff)s까지입니다. 예약 마감 시각이 지났습니다.")
+            % {"same_day_cutoff": format(service.same_day_cutoff, "%H:%M")},
             code="cutoff_passed",
             detail={"cutoff": f"{service.same_day_cutoff:%H:%M}", "rule": "same_day"},
         )
@@ -476,8 +522,15 @@ def _check_cutoffs(*, service: CareService, slots: list[Slot], now_local: dateti
             deadline = datetime.combine(night - timedelta(days=1), service.previous_day_cutoff, tzinfo=local.tzinfo)
             if now_local > deadline:
                 raise NotEligible(
-                    f"야간 돌봄({service.night_starts:%H:%M}~{service.night_ends:%H:%M})은 전날 "
-                    f"{service.previous_day_cutoff:%H:%M}까지 예약해야 합니다. 예약 마감 시각이 지났습니다.",
+                    _(
+                        "야간 돌봄(%(night_starts)s~%(night_ends)s)은 전날 "
+                        "%(previous_day_cutoff)s까지 예약해야 합니다. 예약 마감 시각이 지났습니다."
+                    )
+                    % {
+                        "night_starts": format(service.night_starts, "%H:%M"),
+                        "night_ends": format(service.night_ends, "%H:%M"),
+                        "previous_day_cutoff": format(service.previous_day_cutoff, "%H:%M"),
+                    },
                     code="cutoff_passed",
                     detail={"cutoff": f"{service.previous_day_cutoff:%H:%M}", "rule": "previous_day_night"},
                 )
@@ -501,8 +554,8 @@ def _already_booked(*, slots: list[Slot], children: list[Child]) -> None:
     )
     if clash is not None:
         raise Conflict(
-            f"{clash.child.name}은(는) {timezone.localtime(clash.starts_at):%m월 %d일 %H시}에 "
-            "이미 다른 예약이 있습니다.",
+            _("%(child)s은(는) %(when)s에 이미 다른 예약이 있습니다.")
+            % {"child": clash.child.name, "when": _month_day_time(clash.starts_at)},
             code="already_booked",
             detail={"child_id": clash.child_id},
         )
@@ -538,7 +591,7 @@ def _write_booking(
     service = facility_service.service
     if exemption and exemption not in (service.fee_exemptions or []):
         raise InvalidInput(
-            "면제 사유가 이 서비스의 면제 대상이 아닙니다.", detail={"fields": {"exemption": "대상 아님"}}
+            _("면제 사유가 이 서비스의 면제 대상이 아닙니다."), detail={"fields": {"exemption": _("대상 아님")}}
         )
     status = Booking.Status.PENDING if service.requires_approval else Booking.Status.CONFIRMED
     try:
@@ -561,7 +614,7 @@ def _write_booking(
             )
     except IntegrityError as exc:
         # The partial unique index caught an overlapping booking of the same child that slipped past the check.
-        raise Conflict("같은 시간에 이미 예약된 아이가 있습니다.", code="already_booked") from exc
+        raise Conflict(_("같은 시간에 이미 예약된 아이가 있습니다."), code="already_booked") from exc
     acting_for = household.guardian if actor.pk != household.guardian_id else None
     audit_log(actor=actor, action="booking.create", obj=booking, after={"status": status}, acting_for=acting_for)
     booking.children_list = children  # type: ignore[attr-defined]  # spares the API a second read
@@ -640,7 +693,7 @@ def _hold_of(*, actor: User, hold_id: int) -> Hold:
     require_login(actor)
     hold = Hold.objects.select_related("household__guardian", "facility_service").filter(pk=hold_id).first()
     if hold is None or (hold.household.guardian_id != actor.pk and hold.created_by_id != actor.pk):
-        raise NotFound("임시 확보 내역을 찾을 수 없습니다.")
+        raise NotFound(_("임시 확보 내역을 찾을 수 없습니다."))
     return hold
 
 
@@ -649,7 +702,7 @@ def hold_confirm(*, actor: User, hold_id: int, exemption: str = "") -> Booking:
     hold = _hold_of(actor=actor, hold_id=hold_id)
     now = clock.now()
     if hold.released:
-        raise TransitionNotAllowed("이미 처리된 임시 확보입니다.", code="hold_released")
+        raise TransitionNotAllowed(_("이미 처리된 임시 확보입니다."), code="hold_released")
     items = list(hold.items.all())
     slot_ids = sorted({i.slot_id for i in items})
     child_ids = sorted({i.child_id for i in items})
@@ -664,7 +717,7 @@ def hold_confirm(*, actor: User, hold_id: int, exemption: str = "") -> Booking:
         locked = locks.slots_lock(slot_ids=slot_ids)
         locked.sort(key=lambda s: s.starts_at)
         if Hold.objects.filter(pk=hold.pk, released=True).exists():
-            raise TransitionNotAllowed("이미 처리된 임시 확보입니다.", code="hold_released")
+            raise TransitionNotAllowed(_("이미 처리된 임시 확보입니다."), code="hold_released")
         _locked_child_checks(service=facility_service.service, slots=locked, children=children)
         _check_capacity(slots=locked, places=len(children), now=now, exclude_hold_id=hold.pk)
         locks.between_count_and_write()
@@ -699,13 +752,13 @@ def hold_release(*, actor: User, hold_id: int) -> None:
 def _transition(*, booking: Booking, to: str, actor: User, acting_for: User | None = None, **fields: Any) -> Booking:
     if to not in Booking.TRANSITIONS[booking.status]:
         raise TransitionNotAllowed(
-            f"'{booking.get_status_display()}' 상태의 예약은 이 단계로 바꿀 수 없습니다.",
+            _("'%(status)s' 상태의 예약은 이 단계로 바꿀 수 없습니다.") % {"status": _status_label(booking.status)},
             detail={"status": booking.status, "to": to},
         )
     before = booking.status
     updated = Booking.objects.filter(pk=booking.pk, status=before).update(status=to, **fields)
     if not updated:
-        raise TransitionNotAllowed("다른 곳에서 예약 상태가 바뀌었습니다. 새로 고침 후 다시 시도해 주세요.")
+        raise TransitionNotAllowed(_("다른 곳에서 예약 상태가 바뀌었습니다. 새로 고침 후 다시 시도해 주세요."))
     booking.status = to
     for name, value in fields.items():
         setattr(booking, name, value)
@@ -726,7 +779,7 @@ def _booking_for_update(booking_id: int) -> Booking:
         .first()
     )
     if booking is None:
-        raise NotFound("예약을 찾을 수 없습니다.")
+        raise NotFound(_("예약을 찾을 수 없습니다."))
     return booking
 
 
@@ -739,15 +792,16 @@ def booking_cancel(*, actor: User, booking_id: int) -> Booking:
         if guardian.pk != actor.pk:
             region = getattr(booking.household.home_region, "code", None)
             if actor.role not in BOOKING_STAFF_ROLES or not region_in_scope(actor, region):
-                raise NotFound("예약을 찾을 수 없습니다.")
+                raise NotFound(_("예약을 찾을 수 없습니다."))
         service = booking.facility_service.service
         now = clock.now()
         deadline = booking.starts_at - timedelta(hours=service.cancel_deadline_hours)
         if booking.status == Booking.Status.CONFIRMED and now > deadline:
             raise TransitionNotAllowed(
-                f"이용 시작 {service.cancel_deadline_hours}시간 전까지만 취소할 수 있습니다. 시설에 연락해 주세요."
+                _("이용 시작 %(cancel_deadline_hours)s시간 전까지만 취소할 수 있습니다. 시설에 연락해 주세요.")
+                % {"cancel_deadline_hours": service.cancel_deadline_hours}
                 if service.cancel_deadline_hours
-                else "이미 시작한 예약은 취소할 수 없습니다. 시설에 연락해 주세요.",
+                else _("이미 시작한 예약은 취소할 수 없습니다. 시설에 연락해 주세요."),
                 code="cancel_deadline_passed",
                 detail={"deadline": timezone.localtime(deadline).isoformat()},
             )
@@ -787,7 +841,7 @@ def booking_attendance(*, actor: User, booking_id: int, attended: bool) -> Booki
     with transaction.atomic():
         booking = _provider_booking(actor=actor, booking_id=booking_id)
         if clock.now() < booking.starts_at:
-            raise TransitionNotAllowed("이용 시작 전에는 출석·노쇼를 기록할 수 없습니다.", code="not_started")
+            raise TransitionNotAllowed(_("이용 시작 전에는 출석·노쇼를 기록할 수 없습니다."), code="not_started")
         to = Booking.Status.ATTENDED if attended else Booking.Status.NO_SHOW
         _transition(booking=booking, to=to, actor=actor)
         if not attended:
@@ -857,7 +911,7 @@ def waitlist_join(
         except CapacityExhausted:
             pass
         else:
-            raise Conflict("남은 자리가 있습니다. 바로 예약해 주세요.", code="places_available")
+            raise Conflict(_("남은 자리가 있습니다. 바로 예약해 주세요."), code="places_available")
         entry = WaitlistEntry.objects.create(
             household=ask.household, facility_service=ask.facility_service, created_by=actor
         )
@@ -872,9 +926,9 @@ def waitlist_leave(*, actor: User, entry_id: int) -> WaitlistEntry:
     with transaction.atomic():
         entry = WaitlistEntry.objects.select_for_update().filter(pk=entry_id, household__guardian=actor).first()
         if entry is None:
-            raise NotFound("대기 신청을 찾을 수 없습니다.")
+            raise NotFound(_("대기 신청을 찾을 수 없습니다."))
         if entry.status not in (WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED):
-            raise TransitionNotAllowed("이미 끝난 대기 신청입니다.")
+            raise TransitionNotAllowed(_("이미 끝난 대기 신청입니다."))
         WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistEntry.Status.CANCELLED)
         now = clock.now()
         for hold in Hold.objects.filter(waitlist_entry=entry, released=False):
@@ -890,13 +944,15 @@ def waitlist_accept(*, actor: User, entry_id: int) -> Booking:
     require_login(actor)
     entry = WaitlistEntry.objects.filter(pk=entry_id, household__guardian=actor).first()
     if entry is None:
-        raise NotFound("대기 신청을 찾을 수 없습니다.")
+        raise NotFound(_("대기 신청을 찾을 수 없습니다."))
     now = clock.now()
     if entry.status != WaitlistEntry.Status.OFFERED or (entry.offer_expires_at and entry.offer_expires_at <= now):
-        raise TransitionNotAllowed("유효한 자리 제안이 없습니다 (제안 시간이 지났을 수 있습니다).", code="offer_lapsed")
+        raise TransitionNotAllowed(
+            _("유효한 자리 제안이 없습니다 (제안 시간이 지났을 수 있습니다)."), code="offer_lapsed"
+        )
     hold = Hold.objects.filter(waitlist_entry=entry, released=False, expires_at__gt=now).first()
     if hold is None:
-        raise TransitionNotAllowed("유효한 자리 제안이 없습니다.", code="offer_lapsed")
+        raise TransitionNotAllowed(_("유효한 자리 제안이 없습니다."), code="offer_lapsed")
     return hold_confirm(actor=actor, hold_id=hold.pk)
 
 

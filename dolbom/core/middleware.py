@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from .request_context import client_ip, current_ip
 
@@ -63,17 +64,18 @@ class ApiErrorShapeMiddleware:
     """Under /api/, an error answered outside the API's exception handlers still leaves in the one error shape.
 
     django-ninja answers a wrong method with a plain-text 405, and Django's own 404/400/403 pages are HTML;
-    an API client must see {"code", "message", "detail"} with a Korean message for every error.
+    an API client must see {"code", "message", "detail"} with a message (Korean, or the request's language)
+    for every error.
     """
 
     MESSAGES = {
-        400: ("bad_request", "요청 형식이 올바르지 않습니다."),
-        401: ("authentication_required", "로그인이 필요합니다."),
-        403: ("permission_denied", "이 작업을 할 권한이 없습니다."),
-        404: ("not_found", "요청한 정보를 찾을 수 없습니다."),
-        405: ("method_not_allowed", "허용되지 않는 요청입니다."),
-        413: ("payload_too_large", "요청이 너무 큽니다."),
-        429: ("rate_limited", "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요."),
+        400: ("bad_request", _("요청 형식이 올바르지 않습니다.")),
+        401: ("authentication_required", _("로그인이 필요합니다.")),
+        403: ("permission_denied", _("이 작업을 할 권한이 없습니다.")),
+        404: ("not_found", _("요청한 정보를 찾을 수 없습니다.")),
+        405: ("method_not_allowed", _("허용되지 않는 요청입니다.")),
+        413: ("payload_too_large", _("요청이 너무 큽니다.")),
+        429: ("rate_limited", _("요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.")),
     }
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -91,10 +93,10 @@ class ApiErrorShapeMiddleware:
 
         status = response.status_code
         if status >= 500:
-            code, message = "server_error", "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요."
+            code, message = "server_error", _("일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.")
         else:
-            code, message = self.MESSAGES.get(status, ("http_error", "요청을 처리할 수 없습니다."))
-        shaped = JsonResponse({"code": code, "message": message, "detail": {}}, status=status)
+            code, message = self.MESSAGES.get(status, ("http_error", _("요청을 처리할 수 없습니다.")))
+        shaped = JsonResponse({"code": code, "message": str(message), "detail": {}}, status=status)
         for header in ("Allow", "Retry-After", "WWW-Authenticate"):
             if response.has_header(header):
                 shaped[header] = response[header]
@@ -102,7 +104,7 @@ class ApiErrorShapeMiddleware:
 
 
 #: The message a client sees while the database is unreachable (the same words as the API's 503).
-UNAVAILABLE_MESSAGE = "일시적으로 서비스를 이용할 수 없습니다. 잠시 후 다시 시도해 주세요."
+UNAVAILABLE_MESSAGE = _("일시적으로 서비스를 이용할 수 없습니다. 잠시 후 다시 시도해 주세요.")
 UNAVAILABLE_RETRY_AFTER = 5
 
 
@@ -126,12 +128,12 @@ def database_unavailable_response(request: HttpRequest) -> HttpResponse:
     response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse(
-            {"code": "service_unavailable", "message": UNAVAILABLE_MESSAGE, "detail": {}}, status=503
+            {"code": "service_unavailable", "message": str(UNAVAILABLE_MESSAGE), "detail": {}}, status=503
         )
     else:
         # Rendered without the request: context processors would load the session and the user from the
         # database that is down.
-        html = render_to_string("core/unavailable.html", {"message": UNAVAILABLE_MESSAGE})
+        html = render_to_string("core/unavailable.html", {"message": str(UNAVAILABLE_MESSAGE)})
         response = HttpResponse(html, status=503, content_type="text/html; charset=utf-8")
     response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
     response["Cache-Control"] = "no-store"

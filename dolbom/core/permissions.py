@@ -9,18 +9,21 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from .errors import AuthenticationRequired, PermissionDenied
 
 ADMIN = "admin"
 
 #: What a page says to a signed-in user of another role (403), by the role the page is for.
 PAGE_REFUSALS = {
-    "citizen": "보호자 계정에서만 쓸 수 있는 페이지입니다.",
-    "provider": "시설 담당자만 볼 수 있는 페이지입니다.",
-    "caregiver": "돌보미 계정에서만 쓸 수 있는 페이지입니다.",
-    "coordinator": "돌봄코디네이터만 볼 수 있는 페이지입니다.",
-    "city_official": "시·군·구, 시·도 담당자만 볼 수 있는 페이지입니다.",
-    "province_official": "시·군·구, 시·도 담당자만 볼 수 있는 페이지입니다.",
+    "citizen": _("보호자 계정에서만 쓸 수 있는 페이지입니다."),
+    "provider": _("시설 담당자만 볼 수 있는 페이지입니다."),
+    "caregiver": _("돌보미 계정에서만 쓸 수 있는 페이지입니다."),
+    "coordinator": _("돌봄코디네이터만 볼 수 있는 페이지입니다."),
+    "city_official": _("시·군·구, 시·도 담당자만 볼 수 있는 페이지입니다."),
+    "province_official": _("시·군·구, 시·도 담당자만 볼 수 있는 페이지입니다."),
 }
 
 
@@ -59,7 +62,7 @@ def region_in_scope(user: Any, region_code: str | None) -> bool:
 def require_region_access(user: Any, region_code: str | None) -> None:
     require_login(user)
     if not region_in_scope(user, region_code):
-        raise PermissionDenied("담당 지역 밖의 정보입니다.", code="out_of_scope")
+        raise PermissionDenied(_("담당 지역 밖의 정보입니다."), code="out_of_scope")
 
 
 def facility_in_scope(user: Any, facility: Any) -> bool:
@@ -76,7 +79,7 @@ def facility_in_scope(user: Any, facility: Any) -> bool:
 def require_facility_access(user: Any, facility: Any) -> None:
     require_login(user)
     if not facility_in_scope(user, facility):
-        raise PermissionDenied("소속 시설의 정보만 볼 수 있습니다.", code="out_of_scope")
+        raise PermissionDenied(_("소속 시설의 정보만 볼 수 있습니다."), code="out_of_scope")
 
 
 def require_owner(user: Any, owner_id: int | None) -> None:
@@ -95,7 +98,7 @@ def role_allowed(user: Any, *roles: str, admin: bool = True) -> bool:
     return user.role in roles
 
 
-def page_requires_role(*roles: str, admin: bool = True, message: str | None = None) -> Callable[[Any], Any]:
+def page_requires_role(*roles: str, admin: bool = True, message: str | Promise | None = None) -> Callable[[Any], Any]:
     """The pages' counterpart of `require_role`, as a view decorator.
 
     Anonymous visitors go to the login page (and come back after signing in); a signed-in user of another
@@ -119,7 +122,7 @@ def page_requires_role(*roles: str, admin: bool = True, message: str | None = No
             if not role_allowed(user, *roles, admin=admin):
                 from django.shortcuts import render
 
-                return render(request, "error.html", {"status": 403, "message": refusal}, status=403)
+                return render(request, "error.html", {"status": 403, "message": str(refusal)}, status=403)
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -1,26 +1,29 @@
-"""Turns pydantic/ninja validation errors into one Korean sentence naming the fields."""
+"""Turns pydantic/ninja validation errors into one sentence (Korean, or the request's language) naming the fields."""
 
 from typing import Any
 
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
+
 _TYPE_MESSAGES = {
-    "missing": "값이 필요합니다",
-    "extra_forbidden": "알 수 없는 항목입니다",
-    "date_from_datetime_parsing": "날짜 형식(YYYY-MM-DD)이 아닙니다",
-    "date_parsing": "날짜 형식(YYYY-MM-DD)이 아닙니다",
-    "date_from_datetime_inexact": "날짜 형식(YYYY-MM-DD)이 아닙니다",
-    "datetime_parsing": "날짜·시각 형식이 아닙니다",
-    "int_parsing": "정수가 아닙니다",
-    "float_parsing": "숫자가 아닙니다",
-    "bool_parsing": "참/거짓 값이 아닙니다",
-    "string_too_long": "너무 깁니다",
-    "string_too_short": "너무 짧습니다",
-    "too_long": "항목이 너무 많습니다",
-    "greater_than_equal": "값이 너무 작습니다",
-    "less_than_equal": "값이 너무 큽니다",
-    "greater_than": "값이 너무 작습니다",
-    "less_than": "값이 너무 큽니다",
-    "json_invalid": "JSON 형식이 올바르지 않습니다",
-    "model_attributes_type": "형식이 올바르지 않습니다",
+    "missing": _("값이 필요합니다"),
+    "extra_forbidden": _("알 수 없는 항목입니다"),
+    "date_from_datetime_parsing": _("날짜 형식(YYYY-MM-DD)이 아닙니다"),
+    "date_parsing": _("날짜 형식(YYYY-MM-DD)이 아닙니다"),
+    "date_from_datetime_inexact": _("날짜 형식(YYYY-MM-DD)이 아닙니다"),
+    "datetime_parsing": _("날짜·시각 형식이 아닙니다"),
+    "int_parsing": _("정수가 아닙니다"),
+    "float_parsing": _("숫자가 아닙니다"),
+    "bool_parsing": _("참/거짓 값이 아닙니다"),
+    "string_too_long": _("너무 깁니다"),
+    "string_too_short": _("너무 짧습니다"),
+    "too_long": _("항목이 너무 많습니다"),
+    "greater_than_equal": _("값이 너무 작습니다"),
+    "less_than_equal": _("값이 너무 큽니다"),
+    "greater_than": _("값이 너무 작습니다"),
+    "less_than": _("값이 너무 큽니다"),
+    "json_invalid": _("JSON 형식이 올바르지 않습니다"),
+    "model_attributes_type": _("형식이 올바르지 않습니다"),
 }
 
 
@@ -35,10 +38,15 @@ def describe_validation_errors(errors: list[dict[str, Any]]) -> tuple[str, dict[
     for error in errors:
         name = _field_name(error.get("loc", ()))
         error_type = error.get("type", "")
-        text = _TYPE_MESSAGES.get(error_type)
-        if text is None:
-            raw = str(error.get("msg", ""))
-            text = raw.removeprefix("Value error, ") if error_type == "value_error" else "값이 올바르지 않습니다"
+        lazy = _TYPE_MESSAGES.get(error_type)
+        if lazy is not None:
+            text = str(lazy)
+        elif error_type == "value_error":
+            raw = str(error.get("msg", "")).removeprefix("Value error, ")
+            text = gettext_now(raw) if raw else raw  # a schema validator's Korean message, if it is in the catalogue
+        else:
+            text = gettext_now("값이 올바르지 않습니다")
         fields.setdefault(name, text)
-    message = "입력값을 확인해 주세요: " + ", ".join(f"{k} — {v}" for k, v in fields.items())
+    listing = ", ".join(f"{k} — {v}" for k, v in fields.items())
+    message = gettext_now("입력값을 확인해 주세요: %(fields)s") % {"fields": listing}
     return message, fields

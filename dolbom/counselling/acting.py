@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dolbom.accounts.models import User
 from dolbom.core.errors import InvalidInput, NotFound
@@ -28,13 +29,13 @@ def _family(*, actor: User, case_id: int) -> tuple[Case, Household]:
     case = agent_case(actor=actor, case_id=case_id)
     if case.guardian_id is None:
         raise InvalidInput(
-            "회원 가입한 보호자만 대신 신청할 수 있습니다. 보호자에게 가입을 안내해 주세요.",
+            _("회원 가입한 보호자만 대신 신청할 수 있습니다. 보호자에게 가입을 안내해 주세요."),
             code="family_not_registered",
-            detail={"fields": {"case_id": "익명 상담"}},
+            detail={"fields": {"case_id": _("익명 상담")}},
         )
     household = Household.objects.select_related("home_region", "guardian").filter(guardian_id=case.guardian_id).first()
     if household is None:
-        raise NotFound("보호자의 가구 정보가 없습니다.")
+        raise NotFound(_("보호자의 가구 정보가 없습니다."))
     return case, household
 
 
@@ -124,12 +125,12 @@ def _benefits_check_service() -> Any:
     try:
         benefit_services = importlib.import_module("dolbom.benefits.services")
     except ImportError as exc:
-        raise ServiceUnavailable("지원사업 확인 기능을 아직 쓸 수 없습니다.", code="benefits_unavailable") from exc
+        raise ServiceUnavailable(_("지원사업 확인 기능을 아직 쓸 수 없습니다."), code="benefits_unavailable") from exc
     for name in ("benefits_check", "benefit_check", "eligibility_check"):
         function = getattr(benefit_services, name, None)
         if function is not None:
             return function
-    raise ServiceUnavailable("지원사업 확인 기능을 아직 쓸 수 없습니다.", code="benefits_unavailable")
+    raise ServiceUnavailable(_("지원사업 확인 기능을 아직 쓸 수 없습니다."), code="benefits_unavailable")
 
 
 def act_benefits_check(*, actor: User, case_id: int, extra: dict[str, Any] | None = None) -> BenefitSummary:
@@ -139,7 +140,9 @@ def act_benefits_check(*, actor: User, case_id: int, extra: dict[str, Any] | Non
     case, household = _family(actor=actor, case_id=case_id)
     data = household_benefit_input(household=household, extra=extra)
     if not data.get("region_code"):
-        raise InvalidInput("보호자의 사는 곳이 등록되어 있지 않습니다.", detail={"fields": {"region_code": "필수"}})
+        raise InvalidInput(
+            _("보호자의 사는 곳이 등록되어 있지 않습니다."), detail={"fields": {"region_code": _("필수")}}
+        )
     check = _benefits_check_service()
     params = inspect.signature(check).parameters
     kwargs: dict[str, Any] = {}
@@ -188,7 +191,7 @@ def act_facility_search(
     if child_id is not None:
         child = Child.objects.filter(household=household, pk=child_id).first()
         if child is None:
-            raise NotFound("등록된 아동을 찾을 수 없습니다.", detail={"fields": {"child_id": "없는 아동"}})
+            raise NotFound(_("등록된 아동을 찾을 수 없습니다."), detail={"fields": {"child_id": _("없는 아동")}})
         if child.birth_date:
             age = age_in_months(child.birth_date, timezone.localdate())
     kwargs: dict[str, Any] = {"types": list(types), "age_months": age, "vacancy": vacancy, "limit": limit}
@@ -232,20 +235,20 @@ def act_home_visit_request(
     try:
         matching_services = importlib.import_module("dolbom.matching.services")
     except ImportError as exc:
-        raise ServiceUnavailable("방문돌봄 신청 기능을 아직 쓸 수 없습니다.", code="home_visit_unavailable") from exc
+        raise ServiceUnavailable(_("방문돌봄 신청 기능을 아직 쓸 수 없습니다."), code="home_visit_unavailable") from exc
     create = getattr(matching_services, "visit_request_create", None)
     if create is None:
-        raise ServiceUnavailable("방문돌봄 신청 기능을 아직 쓸 수 없습니다.", code="home_visit_unavailable")
+        raise ServiceUnavailable(_("방문돌봄 신청 기능을 아직 쓸 수 없습니다."), code="home_visit_unavailable")
     if household.home_region_id is None or household.home_lat is None or household.home_lng is None:
         raise InvalidInput(
-            "보호자의 집 주소(위치)가 등록되어 있지 않아 방문돌봄을 신청할 수 없습니다.",
+            _("보호자의 집 주소(위치)가 등록되어 있지 않아 방문돌봄을 신청할 수 없습니다."),
             code="home_address_missing",
-            detail={"fields": {"home_address": "필수"}},
+            detail={"fields": {"home_address": _("필수")}},
         )
     ids = list(dict.fromkeys(child_ids))
     children = list(Child.objects.filter(household=household, pk__in=ids))
     if not ids or len(children) != len(ids):
-        raise InvalidInput("돌봄 받을 이 가정의 아이를 골라 주세요.", detail={"fields": {"child_ids": "아동"}})
+        raise InvalidInput(_("돌봄 받을 이 가정의 아이를 골라 주세요."), detail={"fields": {"child_ids": _("아동")}})
     with transaction.atomic():
         request = create(
             household=household,
@@ -279,5 +282,6 @@ def child_choices(*, household: Household) -> list[tuple[int, str]]:
     today: date = timezone.localdate()
     rows = []
     for child in Child.objects.filter(household=household, birth_date__isnull=False):
-        rows.append((child.pk, f"{child.name} (만 {age_in_months(child.birth_date, today)}개월)"))  # type: ignore[arg-type]
+        months = age_in_months(child.birth_date, today)  # type: ignore[arg-type]
+        rows.append((child.pk, _("%(name)s (만 %(months)s개월)") % {"name": child.name, "months": months}))
     return rows

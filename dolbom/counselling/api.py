@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from dolbom.core.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, actor_of
@@ -72,7 +73,7 @@ def message_out(message: Any) -> dict[str, Any]:
     return {
         "id": message.pk,
         "from_staff": message.from_staff,
-        "author": "돌봄코디네이터" if message.from_staff else "보호자",
+        "author": _("돌봄코디네이터") if message.from_staff else _("보호자"),
         "body": message.body,
         "created_at": message.created_at,
     }

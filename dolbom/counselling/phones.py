@@ -7,6 +7,7 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from dolbom.accounts.phone import normalize_phone
 from dolbom.core.errors import InvalidInput
@@ -16,7 +17,7 @@ def clean_phone(value: str, *, field: str = "phone") -> str:
     phone = normalize_phone(value or "")
     if phone is None:
         raise InvalidInput(
-            "휴대전화 번호를 확인해 주세요 (예: 010-1234-5678).", detail={"fields": {field: "휴대전화 형식"}}
+            _("휴대전화 번호를 확인해 주세요 (예: 010-1234-5678)."), detail={"fields": {field: _("휴대전화 형식")}}
         )
     return phone
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dolbom.accounts.models import Role, User
 from dolbom.core.errors import InvalidInput, NotFound
@@ -56,13 +57,15 @@ class Timer:
     @property
     def label(self) -> str:
         if self.due_at is None:
-            return "기한 없음"
+            return _("기한 없음")
         if self.overdue:
-            return "기한 초과"
+            return _("기한 초과")
         if self.minutes_left is None:
             return ""
         hours, minutes = divmod(self.minutes_left, 60)
-        return f"{hours}시간 {minutes}분 남음 (근무시간)" if hours else f"{minutes}분 남음 (근무시간)"
+        if hours:
+            return _("%(hours)s시간 %(minutes)s분 남음 (근무시간)") % {"hours": hours, "minutes": minutes}
+        return _("%(minutes)s분 남음 (근무시간)") % {"minutes": minutes}
 
 
 def timer_of(due_at: datetime | None, *, at: datetime) -> Timer:
@@ -77,7 +80,7 @@ def _region_filter(qs: QuerySet[Any], region_code: str | None, field: str) -> Qu
         return qs
     code = str(region_code).strip()
     if not code.isdigit() or len(code) not in (2, 5, 10):
-        raise InvalidInput("지역 코드를 확인해 주세요.", detail={"fields": {"region": "형식"}})
+        raise InvalidInput(_("지역 코드를 확인해 주세요."), detail={"fields": {"region": _("형식")}})
     prefix = code[:2] if code.endswith("00000000") else code[:5] if code.endswith("00000") else code
     return qs.filter(**{f"{field}__code__startswith": prefix})
 
@@ -100,7 +103,7 @@ def queue_inquiries(
     qs = _scoped(qs, actor, "region")
     if topic:
         if topic not in Topic.values:
-            raise InvalidInput("알 수 없는 주제입니다.", detail={"fields": {"topic": topic}})
+            raise InvalidInput(_("알 수 없는 주제입니다."), detail={"fields": {"topic": topic}})
         qs = qs.filter(topic=topic)
     qs = _region_filter(qs, region_code, "region")
     if mine:
@@ -126,7 +129,7 @@ def callbacks_due(
     qs = _scoped(qs, actor, "region")
     if topic:
         if topic not in Topic.values:
-            raise InvalidInput("알 수 없는 주제입니다.", detail={"fields": {"topic": topic}})
+            raise InvalidInput(_("알 수 없는 주제입니다."), detail={"fields": {"topic": topic}})
         qs = qs.filter(topic=topic)
     qs = _region_filter(qs, region_code, "region")
     if mine:
@@ -216,7 +219,7 @@ def inquiry_get(*, actor: User, inquiry_id: int) -> Inquiry:
         .first()
     )
     if inquiry is None:
-        raise NotFound("문의를 찾을 수 없습니다.")
+        raise NotFound(_("문의를 찾을 수 없습니다."))
     require_case_access(actor, inquiry.case)
     return inquiry
 
@@ -243,12 +246,14 @@ def caller_lookup(*, actor: User, phone: str = "", name: str = "", limit: int = 
     require_agent(actor)
     phone, name = (phone or "").strip(), (name or "").strip()
     if not phone and not name:
-        raise InvalidInput("전화번호나 이름을 입력해 주세요.", detail={"fields": {"phone": "필수", "name": "필수"}})
+        raise InvalidInput(
+            _("전화번호나 이름을 입력해 주세요."), detail={"fields": {"phone": _("필수"), "name": _("필수")}}
+        )
     if name and len(name) < 2 and not phone:
-        raise InvalidInput("이름은 두 글자 이상 입력해 주세요.", detail={"fields": {"name": "너무 짧음"}})
+        raise InvalidInput(_("이름은 두 글자 이상 입력해 주세요."), detail={"fields": {"name": _("너무 짧음")}})
     number = normalize_phone(phone) if phone else None
     if phone and number is None:
-        raise InvalidInput("휴대전화 번호를 확인해 주세요.", detail={"fields": {"phone": "형식"}})
+        raise InvalidInput(_("휴대전화 번호를 확인해 주세요."), detail={"fields": {"phone": _("형식")}})
     matches: list[CallerMatch] = []
     households = Household.objects.select_related("guardian", "home_region").filter(
         guardian__role=Role.CITIZEN, guardian__is_active=True

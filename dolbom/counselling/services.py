@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dolbom.accounts.models import Role, User
 from dolbom.core.audit import audit_log
@@ -41,15 +42,20 @@ def now() -> datetime:
 def _text(value: str, *, field: str, label: str, max_len: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise InvalidInput(f"{label}을(를) 입력해 주세요.", detail={"fields": {field: "필수"}})
+        raise InvalidInput(
+            _("%(label)s을(를) 입력해 주세요.") % {"label": label}, detail={"fields": {field: _("필수")}}
+        )
     if len(value) > max_len:
-        raise InvalidInput(f"{label}은(는) {max_len}자 이내로 입력해 주세요.", detail={"fields": {field: "길이 초과"}})
+        raise InvalidInput(
+            _("%(label)s은(는) %(max)s자 이내로 입력해 주세요.") % {"label": label, "max": max_len},
+            detail={"fields": {field: _("길이 초과")}},
+        )
     return value
 
 
 def _topic(value: str) -> str:
     if value not in Topic.values:
-        raise InvalidInput("상담 주제를 고르세요.", detail={"fields": {"topic": "알 수 없는 주제"}})
+        raise InvalidInput(_("상담 주제를 고르세요."), detail={"fields": {"topic": _("알 수 없는 주제")}})
     return value
 
 
@@ -57,11 +63,11 @@ def _region(code: str | None, *, field: str = "region_code") -> Region:
     from dolbom.regions.services import region_resolve
 
     if not (code or "").strip():
-        raise InvalidInput("사는 지역을 입력해 주세요.", detail={"fields": {field: "필수"}})
+        raise InvalidInput(_("사는 지역을 입력해 주세요."), detail={"fields": {field: _("필수")}})
     try:
         return region_resolve(query=str(code))
     except InvalidInput as exc:
-        raise InvalidInput(exc.message, code=exc.code, detail={"fields": {field: "알 수 없는 지역"}}) from exc
+        raise InvalidInput(exc.message, code=exc.code, detail={"fields": {field: _("알 수 없는 지역")}}) from exc
 
 
 def require_agent(actor: Any) -> None:
@@ -83,7 +89,7 @@ def require_case_access(actor: Any, case: Case) -> None:
     if actor.role == Role.CITIZEN and case.guardian_id == actor.pk:
         return
     if actor.role == Role.CITIZEN:
-        raise NotFound("상담 기록을 찾을 수 없습니다.")
+        raise NotFound(_("상담 기록을 찾을 수 없습니다."))
     raise PermissionDenied(detail={"required_roles": list(AGENT_ROLES)})
 
 
@@ -94,7 +100,7 @@ def agent_case(*, actor: User, case_id: int, lock: bool = False) -> Case:
         qs = qs.select_for_update(of=("self",))
     case = qs.filter(pk=case_id).first()
     if case is None:
-        raise NotFound("상담 사례를 찾을 수 없습니다.")
+        raise NotFound(_("상담 사례를 찾을 수 없습니다."))
     require_region_access(actor, case.region_code)
     return case
 
@@ -207,7 +213,9 @@ def _reopen(case: Case, *, actor: Any) -> None:
 def case_for_family(*, guardian: User, actor: Any, region: Region | None = None) -> Case:
     """The family's one case, made on first contact and reopened on a new one. Region: their home region."""
     if guardian.role != Role.CITIZEN:
-        raise InvalidInput("보호자 계정만 상담 사례를 가질 수 있습니다.", detail={"fields": {"caller_user_id": "역할"}})
+        raise InvalidInput(
+            _("보호자 계정만 상담 사례를 가질 수 있습니다."), detail={"fields": {"caller_user_id": _("역할")}}
+        )
     household = Household.objects.select_related("home_region").filter(guardian=guardian).first()
     home = household.home_region if household and household.home_region_id else None
     region = home or region
@@ -220,7 +228,7 @@ def case_for_family(*, guardian: User, actor: Any, region: Region | None = None)
     if case is None:
         if region is None:
             raise InvalidInput(
-                "사는 지역을 알 수 없습니다. 지역을 입력해 주세요.", detail={"fields": {"region_code": "필수"}}
+                _("사는 지역을 알 수 없습니다. 지역을 입력해 주세요."), detail={"fields": {"region_code": _("필수")}}
             )
         try:
             with transaction.atomic():
@@ -294,13 +302,13 @@ def case_assign(*, actor: User, case_id: int, assignee_id: int | None = None) ->
 @transaction.atomic
 def case_close(*, actor: User, case_id: int, note: str = "") -> Case:
     case = agent_case(actor=actor, case_id=case_id, lock=True)
-    note = _text(note, field="note", label="종결 메모", max_len=500, required=False)
+    note = _text(note, field="note", label=_("종결 메모"), max_len=500, required=False)
     if case.status != Case.Status.OPEN:
-        raise TransitionNotAllowed("이미 종결된 사례입니다.", detail={"status": case.status})
+        raise TransitionNotAllowed(_("이미 종결된 사례입니다."), detail={"status": case.status})
     pending = case.callbacks.filter(status=Callback.Status.SCHEDULED).count()
     if pending:
         raise Conflict(
-            f"예정된 전화 회신 {pending}건을 먼저 처리하거나 취소해 주세요.",
+            _("예정된 전화 회신 %(n)s건을 먼저 처리하거나 취소해 주세요.") % {"n": pending},
             code="callbacks_pending",
             detail={"scheduled_callbacks": pending},
         )
@@ -334,7 +342,8 @@ def _assignee(*, actor: User, assignee_id: int | None, region_code: str | None) 
     assignee = User.objects.select_related("scope_region").filter(pk=assignee_id, is_active=True).first()
     if assignee is None or assignee.role not in AGENT_ROLES or not region_in_scope(assignee, region_code):
         raise InvalidInput(
-            "이 지역을 담당하는 상담원에게만 배정할 수 있습니다.", detail={"fields": {"assignee_id": "담당 지역 밖"}}
+            _("이 지역을 담당하는 상담원에게만 배정할 수 있습니다."),
+            detail={"fields": {"assignee_id": _("담당 지역 밖")}},
         )
     return assignee
 
@@ -348,24 +357,28 @@ def _window(
     if start is None and end is None:
         if required:
             raise InvalidInput(
-                "전화 받기 편한 시간을 알려 주세요.", detail={"fields": {"window_start": "필수", "window_end": "필수"}}
+                _("전화 받기 편한 시간을 알려 주세요."),
+                detail={"fields": {"window_start": _("필수"), "window_end": _("필수")}},
             )
         return None, None
     if start is None or end is None:
         raise InvalidInput(
-            "희망 시간의 시작과 끝을 모두 입력해 주세요.",
-            detail={"fields": {"window_start": "필수", "window_end": "필수"}},
+            _("희망 시간의 시작과 끝을 모두 입력해 주세요."),
+            detail={"fields": {"window_start": _("필수"), "window_end": _("필수")}},
         )
     if timezone.is_naive(start) or timezone.is_naive(end):
         start = timezone.make_aware(start) if timezone.is_naive(start) else start
         end = timezone.make_aware(end) if timezone.is_naive(end) else end
     if end - start < MIN_WINDOW:
-        raise InvalidInput("희망 시간은 30분 이상으로 잡아 주세요.", detail={"fields": {"window_end": "너무 짧음"}})
+        raise InvalidInput(
+            _("희망 시간은 30분 이상으로 잡아 주세요."), detail={"fields": {"window_end": _("너무 짧음")}}
+        )
     if end <= at:
-        raise InvalidInput("희망 시간이 이미 지났습니다.", detail={"fields": {"window_end": "지난 시간"}})
+        raise InvalidInput(_("희망 시간이 이미 지났습니다."), detail={"fields": {"window_end": _("지난 시간")}})
     if start > at + timedelta(days=MAX_WINDOW_DAYS):
         raise InvalidInput(
-            f"희망 시간은 {MAX_WINDOW_DAYS}일 이내로 잡아 주세요.", detail={"fields": {"window_start": "너무 먼 날짜"}}
+            _("희망 시간은 %(days)s일 이내로 잡아 주세요.") % {"days": MAX_WINDOW_DAYS},
+            detail={"fields": {"window_start": _("너무 먼 날짜")}},
         )
     return start, end
 
@@ -436,9 +449,9 @@ def inquiry_ask(
 ) -> Inquiry:
     """A question asked online: by a signed-in citizen, or by a visitor who leaves a number and consents."""
     topic = _topic(topic)
-    question = _text(question, field="question", label="질문", max_len=MAX_QUESTION)
+    question = _text(question, field="question", label=_("질문 내용"), max_len=MAX_QUESTION)
     if reply_by not in Inquiry.ReplyBy.values:
-        raise InvalidInput("답변 받을 방법을 고르세요.", detail={"fields": {"reply_by": "알 수 없는 값"}})
+        raise InvalidInput(_("답변 받을 방법을 고르세요."), detail={"fields": {"reply_by": _("알 수 없는 값")}})
     at = now()
     start, end = _window(start=window_start, end=window_end, at=at, required=reply_by == Inquiry.ReplyBy.CALLBACK)
     signed_in = getattr(actor, "is_authenticated", False)
@@ -451,12 +464,12 @@ def inquiry_ask(
     else:
         if not consent:
             raise InvalidInput(
-                "상담을 위해 연락처 수집·이용에 동의해 주세요.",
+                _("상담을 위해 연락처 수집·이용에 동의해 주세요."),
                 code="consent_required",
-                detail={"fields": {"consent": "필수"}},
+                detail={"fields": {"consent": _("필수")}},
             )
         number = clean_phone(phone)
-        name = _text(name, field="name", label="이름", max_len=50, required=False)
+        name = _text(name, field="name", label=_("이름"), max_len=50, required=False)
         region = _region(region_code)
         case = case_for_phone(phone=number, region=region, caller_name=name, actor=actor)
         consent_at = at
@@ -495,14 +508,14 @@ def _inquiry_for_update(inquiry_id: int) -> Inquiry:
         .first()
     )
     if inquiry is None:
-        raise NotFound("문의를 찾을 수 없습니다.")
+        raise NotFound(_("문의를 찾을 수 없습니다."))
     return inquiry
 
 
 def _inquiry_move(*, inquiry: Inquiry, to: str, actor: Any, acting_for: Any = None, **fields: Any) -> None:
     if to not in Inquiry.TRANSITIONS[inquiry.status]:
         raise TransitionNotAllowed(
-            f"'{inquiry.get_status_display()}' 상태의 문의는 이 단계로 바꿀 수 없습니다.",
+            _("'%(status)s' 상태의 문의는 이 단계로 바꿀 수 없습니다.") % {"status": inquiry.get_status_display()},
             detail={"status": inquiry.status, "to": to},
         )
     before = inquiry.status
@@ -544,7 +557,7 @@ def inquiry_reply(*, actor: User, inquiry_id: int, body: str, close: bool = Fals
     require_agent(actor)
     inquiry = _inquiry_for_update(inquiry_id)
     require_region_access(actor, inquiry.case.region_code)
-    body = _text(body, field="body", label="답변", max_len=MAX_QUESTION)
+    body = _text(body, field="body", label=_("답변"), max_len=MAX_QUESTION)
     at = now()
     message = InquiryMessage.objects.create(inquiry=inquiry, author=actor, from_staff=True, body=body)
     fields: dict[str, Any] = {"first_replied_at": inquiry.first_replied_at or at}
@@ -576,10 +589,10 @@ def inquiry_follow_up(*, actor: User, inquiry_id: int, body: str) -> InquiryMess
     require_login(actor)
     inquiry = _inquiry_for_update(inquiry_id)
     if actor.role != Role.CITIZEN or inquiry.case.guardian_id != actor.pk:
-        raise NotFound("문의를 찾을 수 없습니다.")
+        raise NotFound(_("문의를 찾을 수 없습니다."))
     if inquiry.status == Inquiry.Status.CLOSED:
-        raise TransitionNotAllowed("종결된 문의입니다. 새 문의를 남겨 주세요.")
-    body = _text(body, field="body", label="내용", max_len=MAX_QUESTION)
+        raise TransitionNotAllowed(_("종결된 문의입니다. 새 문의를 남겨 주세요."))
+    body = _text(body, field="body", label=_("내용"), max_len=MAX_QUESTION)
     at = now()
     message = InquiryMessage.objects.create(inquiry=inquiry, author=actor, from_staff=False, body=body)
     if inquiry.status == Inquiry.Status.ANSWERED:
@@ -638,12 +651,12 @@ def _caller_case(
     if caller_user_id is not None:
         guardian = User.objects.filter(pk=caller_user_id, role=Role.CITIZEN, is_active=True).first()
         if guardian is None:
-            raise NotFound("보호자를 찾을 수 없습니다.", detail={"fields": {"caller_user_id": "없는 보호자"}})
+            raise NotFound(_("보호자를 찾을 수 없습니다."), detail={"fields": {"caller_user_id": _("없는 보호자")}})
         household = Household.objects.select_related("home_region").filter(guardian=guardian).first()
         home = household.home_region if household and household.home_region_id else None
         region = home or (_region(region_code) if region_code else None)
         if region is None:
-            raise InvalidInput("보호자의 지역을 입력해 주세요.", detail={"fields": {"region_code": "필수"}})
+            raise InvalidInput(_("보호자의 지역을 입력해 주세요."), detail={"fields": {"region_code": _("필수")}})
         require_region_access(actor, region.code)
         return case_for_family(guardian=guardian, actor=actor, region=region)
     number = clean_phone(phone)
@@ -659,7 +672,7 @@ def _caller_case(
         )
     region = _region(region_code) if region_code else actor.scope_region
     if region is None:
-        raise InvalidInput("상담자의 지역을 입력해 주세요.", detail={"fields": {"region_code": "필수"}})
+        raise InvalidInput(_("상담자의 지역을 입력해 주세요."), detail={"fields": {"region_code": _("필수")}})
     require_region_access(actor, region.code)
     existing = (
         Case.objects.filter(guardian__isnull=True, phone_hash=phone_hash(number)).select_related("region").first()
@@ -691,16 +704,16 @@ def call_log(
     require_agent(actor)
     topic = _topic(topic)
     if outcome not in CallLog.Outcome.values:
-        raise InvalidInput("통화 결과를 고르세요.", detail={"fields": {"outcome": "알 수 없는 값"}})
+        raise InvalidInput(_("통화 결과를 고르세요."), detail={"fields": {"outcome": _("알 수 없는 값")}})
     if direction not in CallLog.Direction.values:
-        raise InvalidInput("통화 방향을 고르세요.", detail={"fields": {"direction": "알 수 없는 값"}})
-    notes = _text(notes, field="notes", label="상담 내용", max_len=MAX_NOTES, required=False)
+        raise InvalidInput(_("통화 방향을 고르세요."), detail={"fields": {"direction": _("알 수 없는 값")}})
+    notes = _text(notes, field="notes", label=_("상담 내용"), max_len=MAX_NOTES, required=False)
     if duration_seconds < 0 or duration_seconds > 6 * 3600:
-        raise InvalidInput("통화 시간을 확인해 주세요.", detail={"fields": {"duration_seconds": "범위"}})
+        raise InvalidInput(_("통화 시간을 확인해 주세요."), detail={"fields": {"duration_seconds": _("범위")}})
     at = now()
     started_at = started_at or at
     if started_at > at + timedelta(minutes=5):
-        raise InvalidInput("통화 시작 시각이 미래입니다.", detail={"fields": {"started_at": "미래"}})
+        raise InvalidInput(_("통화 시작 시각이 미래입니다."), detail={"fields": {"started_at": _("미래")}})
     start, end = _window(
         start=callback_window_start,
         end=callback_window_end,
@@ -754,7 +767,7 @@ def callback_schedule(
 ) -> Callback:
     case = agent_case(actor=actor, case_id=case_id, lock=True)
     topic = _topic(topic)
-    note = _text(note, field="note", label="메모", max_len=500, required=False)
+    note = _text(note, field="note", label=_("메모"), max_len=500, required=False)
     at = now()
     start, end = _window(start=window_start, end=window_end, at=at, required=False)
     _reopen(case, actor=actor)
@@ -770,7 +783,7 @@ def _callback_for_update(*, actor: User, callback_id: int) -> Callback:
         .first()
     )
     if callback is None:
-        raise NotFound("전화 회신을 찾을 수 없습니다.")
+        raise NotFound(_("전화 회신을 찾을 수 없습니다."))
     require_region_access(actor, callback.case.region_code)
     return callback
 
@@ -780,9 +793,9 @@ def callback_take(*, actor: User, callback_id: int) -> Callback:
     """An agent takes a callback from the list: it is theirs to make."""
     callback = _callback_for_update(actor=actor, callback_id=callback_id)
     if callback.status != Callback.Status.SCHEDULED:
-        raise TransitionNotAllowed("이미 처리된 전화 회신입니다.", detail={"status": callback.status})
+        raise TransitionNotAllowed(_("이미 처리된 전화 회신입니다."), detail={"status": callback.status})
     if callback.assigned_to_id not in (None, actor.pk):
-        raise Conflict("다른 상담원이 맡은 전화 회신입니다.", code="already_taken")
+        raise Conflict(_("다른 상담원이 맡은 전화 회신입니다."), code="already_taken")
     before = callback.assigned_to_id
     Callback.objects.filter(pk=callback.pk).update(assigned_to=actor)
     callback.assigned_to = actor
@@ -816,11 +829,11 @@ def callback_complete(
     callback = _callback_for_update(actor=actor, callback_id=callback_id)
     if status not in Callback.TRANSITIONS[callback.status]:
         raise TransitionNotAllowed(
-            "이 전화 회신은 이 상태로 바꿀 수 없습니다.", detail={"status": callback.status, "to": status}
+            _("이 전화 회신은 이 상태로 바꿀 수 없습니다."), detail={"status": callback.status, "to": status}
         )
     if outcome not in CallLog.Outcome.values:
-        raise InvalidInput("통화 결과를 고르세요.", detail={"fields": {"outcome": "알 수 없는 값"}})
-    notes = _text(notes, field="notes", label="상담 내용", max_len=MAX_NOTES, required=False)
+        raise InvalidInput(_("통화 결과를 고르세요."), detail={"fields": {"outcome": _("알 수 없는 값")}})
+    notes = _text(notes, field="notes", label=_("상담 내용"), max_len=MAX_NOTES, required=False)
     at = now()
     before = callback.status
     Callback.objects.filter(pk=callback.pk).update(
@@ -896,23 +909,23 @@ def referral_create(
     case = agent_case(actor=actor, case_id=case_id, lock=True)
     if not consent:
         raise InvalidInput(
-            "기관에 정보를 전달하려면 보호자의 동의가 필요합니다.",
+            _("기관에 정보를 전달하려면 보호자의 동의가 필요합니다."),
             code="consent_required",
-            detail={"fields": {"consent": "필수"}},
+            detail={"fields": {"consent": _("필수")}},
         )
     if consent_method not in Referral.ConsentMethod.values:
-        raise InvalidInput("동의 방법을 고르세요.", detail={"fields": {"consent_method": "알 수 없는 값"}})
+        raise InvalidInput(_("동의 방법을 고르세요."), detail={"fields": {"consent_method": _("알 수 없는 값")}})
     facility = None
     if facility_id is not None:
         from dolbom.directory.models import Facility
 
         facility = Facility.objects.select_related("region").filter(pk=facility_id).first()
         if facility is None:
-            raise NotFound("시설을 찾을 수 없습니다.", detail={"fields": {"facility_id": "없는 시설"}})
+            raise NotFound(_("시설을 찾을 수 없습니다."), detail={"fields": {"facility_id": _("없는 시설")}})
         agency_name = agency_name or facility.name
-    agency_name = _text(agency_name, field="agency_name", label="연계 기관", max_len=120)
-    reason = _text(reason, field="reason", label="연계 사유", max_len=MAX_NOTES)
-    agency_contact = _text(agency_contact, field="agency_contact", label="기관 연락처", max_len=60, required=False)
+    agency_name = _text(agency_name, field="agency_name", label=_("연계 기관"), max_len=120)
+    reason = _text(reason, field="reason", label=_("연계 사유"), max_len=MAX_NOTES)
+    agency_contact = _text(agency_contact, field="agency_contact", label=_("기관 연락처"), max_len=60, required=False)
     at = now()
     _reopen(case, actor=actor)
     referral = Referral.objects.create(
@@ -956,14 +969,14 @@ def referral_transition(*, actor: User, referral_id: int, to: str, note: str = "
         .first()
     )
     if referral is None:
-        raise NotFound("기관 연계를 찾을 수 없습니다.")
+        raise NotFound(_("기관 연계를 찾을 수 없습니다."))
     require_region_access(actor, referral.case.region_code)
     if to not in Referral.Status.values or to not in Referral.TRANSITIONS[referral.status]:
         raise TransitionNotAllowed(
-            f"'{referral.get_status_display()}' 상태의 연계는 이 단계로 바꿀 수 없습니다.",
+            _("'%(status)s' 상태의 연계는 이 단계로 바꿀 수 없습니다.") % {"status": referral.get_status_display()},
             detail={"status": referral.status, "to": to},
         )
-    note = _text(note, field="note", label="메모", max_len=500, required=False)
+    note = _text(note, field="note", label=_("메모"), max_len=500, required=False)
     before = referral.status
     Referral.objects.filter(pk=referral.pk).update(status=to, status_note=note)
     referral.status, referral.status_note = to, note
@@ -1002,7 +1015,7 @@ def case_action_record(
     """
     case = agent_case(actor=actor, case_id=case_id, lock=True)
     if kind not in CaseEvent.Kind.values:
-        raise InvalidInput("알 수 없는 기록 종류입니다.", detail={"fields": {"kind": kind}})
+        raise InvalidInput(_("알 수 없는 기록 종류입니다."), detail={"fields": {"kind": kind}})
     _reopen(case, actor=actor)
     return _case_step(
         case,

@@ -2,12 +2,13 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from dolbom.core.api_auth import AUTH_REQUIRED, BearerTokenAuth, actor_of
 from dolbom.core.errors import InvalidInput
 
-from .importers.formats import SERVICE_LABELS
+from .labels import service_label
 from .models import Facility
 from .schemas import FacilityDetail, FacilityPage, FacilityQuery, FacilityUpdateIn, GeoQuery
 from .selectors import (
@@ -47,7 +48,7 @@ def facility_item(facility: Facility, *, distance_m: float | None = None, open_a
         "vacancy": facility.has_vacancy,
         "phone": facility.phone,
         "services": list(facility.services),
-        "service_labels": [SERVICE_LABELS.get(s, s) for s in facility.services],
+        "service_labels": [service_label(s) for s in facility.services],
     }
 
 
@@ -108,7 +109,8 @@ def search_from_query(request: HttpRequest, query: FacilityQuery, *, items: bool
     lat, lng, origin = query.lat, query.lng, None
     if (lat is None) != (lng is None):
         raise InvalidInput(
-            "위도와 경도를 함께 보내 주세요.", detail={"fields": {"lat": "짝이 필요합니다", "lng": "짝이 필요합니다"}}
+            _("위도와 경도를 함께 보내 주세요."),
+            detail={"fields": {"lat": _("짝이 필요합니다"), "lng": _("짝이 필요합니다")}},
         )
     if lat is None and query.place:
         place = place_from_text(text=query.place)
@@ -118,9 +120,9 @@ def search_from_query(request: HttpRequest, query: FacilityQuery, *, items: bool
         home = place_of_home(user=_caller(request))
         if home is None:
             raise InvalidInput(
-                "등록된 집 주소가 없습니다. 내 정보에서 집 주소를 등록해 주세요.",
+                _("등록된 집 주소가 없습니다. 내 정보에서 집 주소를 등록해 주세요."),
                 code="no_home",
-                detail={"fields": {"near_home": "등록된 집이 없습니다"}},
+                detail={"fields": {"near_home": _("등록된 집이 없습니다")}},
             )
         lat, lng = home.lat, home.lng
         origin = {"lat": lat, "lng": lng, "label": home.label}
@@ -171,9 +173,11 @@ def geojson(request: HttpRequest, query: Query[GeoQuery]) -> dict:
     try:
         west, south, east, north = (float(v) for v in query.bbox.split(","))
     except ValueError as exc:
-        raise InvalidInput("bbox는 '서,남,동,북' 네 숫자입니다.", detail={"fields": {"bbox": "형식 오류"}}) from exc
+        raise InvalidInput(
+            _("bbox는 '서,남,동,북' 네 숫자입니다."), detail={"fields": {"bbox": _("형식 오류")}}
+        ) from exc
     if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        raise InvalidInput("bbox 범위가 올바르지 않습니다.", detail={"fields": {"bbox": "범위 오류"}})
+        raise InvalidInput(_("bbox 범위가 올바르지 않습니다."), detail={"fields": {"bbox": _("범위 오류")}})
     return facility_geojson(
         bbox=(west, south, east, north),
         types=split_types(query.types),

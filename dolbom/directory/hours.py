@@ -153,20 +153,34 @@ def opening_intervals(rules: Sequence[dict[str, Any]]) -> list[tuple[int, int, i
 
 
 def describe(rules: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
-    """Human rows for a page: [{"label": "평일(월–금)", "hours": "07:30–19:30"}, ...]."""
-    labels = {REGULAR: "", VACATION: "방학 ", HOLIDAY: "공휴일 "}
+    """Human rows for a page, in the active language: [{"label": "평일(월–금)", "hours": "07:30–19:30"}, ...]."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
+
+    short = [
+        pgettext("weekday", "월"),
+        pgettext("weekday", "화"),
+        pgettext("weekday", "수"),
+        pgettext("weekday", "목"),
+        pgettext("weekday", "금"),
+        pgettext("weekday", "토"),
+        pgettext("weekday", "일"),
+    ]
+    full = [_("월요일"), _("화요일"), _("수요일"), _("목요일"), _("금요일"), _("토요일"), _("일요일")]
     rows = []
     for r in rules:
         days = r["weekdays"]
         if r["kind"] == HOLIDAY:
-            day_label = ""
-        elif days == [0, 1, 2, 3, 4]:
-            day_label = "평일(월–금)"
-        elif len(days) == 1:
-            day_label = WEEKDAY_LABELS[days[0]] + "요일"
+            label = _("공휴일")
         else:
-            day_label = "·".join(WEEKDAY_LABELS[d] for d in days)
-        rows.append({"label": (labels[r["kind"]] + day_label).strip(), "hours": f"{r['opens']}–{r['closes']}"})
+            if days == [0, 1, 2, 3, 4]:
+                day_label = _("평일(월–금)")
+            elif len(days) == 1:
+                day_label = full[days[0]]
+            else:
+                day_label = "·".join(short[d] for d in days)
+            label = _("방학 %(days)s") % {"days": day_label} if r["kind"] == VACATION else day_label
+        rows.append({"label": label, "hours": f"{r['opens']}–{r['closes']}"})
     return rows
 
 

@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from dolbom.core.errors import NotFound
 
@@ -430,7 +432,7 @@ def _item(
     row: tuple[Any, ...], *, distance_m: float | None, open_at: bool | None, labels: dict[str, str] | None = None
 ) -> dict[str, Any]:
     """One row of `_item_rows` → the FacilityItem dict (same keys and values as api.facility_item)."""
-    from .importers.formats import SERVICE_LABELS
+    from .labels import service_label
 
     (pk, name, status, address, lat, lng, quality, lo, hi, capacity, enrolment, phone, services) = row[:13]
     t_code, t_name, t_category, r_code, r_name = row[13:]
@@ -457,7 +459,7 @@ def _item(
         "vacancy": (enrolment < capacity) if capacity is not None and enrolment is not None else None,
         "phone": phone,
         "services": services,
-        "service_labels": [SERVICE_LABELS.get(s, s) for s in services],
+        "service_labels": [service_label(s) for s in services],
     }
 
 
@@ -467,7 +469,7 @@ def facility_get(*, facility_id: int, include_unlisted: bool = False) -> Facilit
         qs = qs.filter(status__in=Facility.LISTED_STATUSES)
     facility = qs.filter(pk=facility_id).first()
     if facility is None:
-        raise NotFound("시설을 찾을 수 없습니다.")
+        raise NotFound(_("시설을 찾을 수 없습니다."))
     return facility
 
 
@@ -534,7 +536,9 @@ def place_from_text(*, text: str) -> Place:
 
     q = " ".join((text or "").split())[:100]
     if not q:
-        raise InvalidInput("검색할 주소나 동 이름을 입력해 주세요.", detail={"fields": {"place": "값이 필요합니다"}})
+        raise InvalidInput(
+            _("검색할 주소나 동 이름을 입력해 주세요."), detail={"fields": {"place": _("값이 필요합니다")}}
+        )
     resolver = region_resolver()
     looks_like_address = bool(re.search(r"\d+(-\d+)?$|[로길]\s*\d", q))
     candidates: list[Region | None] = []
@@ -556,7 +560,7 @@ def place_from_text(*, text: str) -> Place:
         if region is not None and point is not None:
             return Place(lat=point[0], lng=point[1], label=region.full_name, region_code=region.code)
     raise InvalidInput(
-        f"'{q}' 위치를 찾을 수 없습니다. 시·군·구나 읍·면·동 이름으로 찾아 보세요.",
+        _("'%(q)s' 위치를 찾을 수 없습니다. 시·군·구나 읍·면·동 이름으로 찾아 보세요.") % {"q": q},
         code="unknown_place",
         detail={"fields": {"place": q}},
     )
@@ -583,7 +587,7 @@ def place_of_home(*, user: Any) -> Place | None:
     if household is None:
         return None
     if household.home_lat is not None and household.home_lng is not None:
-        return Place(household.home_lat, household.home_lng, household.home_address or "우리 집")
+        return Place(household.home_lat, household.home_lng, household.home_address or gettext("우리 집"))
     region = household.home_region
     if region is not None and region.lat is not None and region.lng is not None:
         return Place(region.lat, region.lng, region.full_name, region.code)
@@ -599,6 +603,8 @@ def region_prefixes_for(*, query: str) -> list[str]:
     region = region_resolver().resolve(query)
     if region is None:
         raise InvalidInput(
-            f"'{query[:40]}' 지역을 찾을 수 없습니다.", code="unknown_region", detail={"fields": {"region": query[:40]}}
+            _("'%(query)s' 지역을 찾을 수 없습니다.") % {"query": query[:40]},
+            code="unknown_region",
+            detail={"fields": {"region": query[:40]}},
         )
     return region_scope_prefixes(region=region)

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dolbom.core.audit import audit_log
 from dolbom.core.errors import InvalidInput
@@ -49,18 +50,20 @@ def facility_update(*, actor: Any, facility_id: int, data: dict[str, Any]) -> Fa
     unknown = set(data) - PROVIDER_EDITABLE
     if unknown:
         raise InvalidInput(
-            "수정할 수 없는 항목입니다.", detail={"fields": {name: "수정할 수 없는 항목입니다" for name in unknown}}
+            _("수정할 수 없는 항목입니다."), detail={"fields": dict.fromkeys(unknown, _("수정할 수 없는 항목입니다."))}
         )
     changes: dict[str, Any] = {}
     if "hours" in data:
         try:
             data["hours"] = H.validate(data["hours"])
         except ValueError as exc:
-            raise InvalidInput("운영시간 형식이 올바르지 않습니다.", detail={"fields": {"hours": str(exc)}}) from exc
+            raise InvalidInput(_("운영시간 형식이 올바르지 않습니다."), detail={"fields": {"hours": str(exc)}}) from exc
     capacity = data.get("capacity", facility.capacity)
     enrolment = data.get("enrolment", facility.enrolment)
     if capacity is not None and enrolment is not None and enrolment > capacity * 2:
-        raise InvalidInput("현원이 정원에 비해 너무 큽니다.", detail={"fields": {"enrolment": "값이 너무 큽니다"}})
+        raise InvalidInput(
+            _("현원이 정원에 비해 너무 큽니다."), detail={"fields": {"enrolment": _("값이 너무 큽니다")}}
+        )
     for name, value in data.items():
         before = getattr(facility, name)
         if before != value:

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from dolbom.accounts.models import Role, User
 from dolbom.core.audit import audit_log
@@ -25,7 +26,7 @@ def child_get(*, actor: User, child_id: int) -> Child:
     require_login(actor)
     child = Child.objects.select_related("household__home_region", "household__guardian").filter(pk=child_id).first()
     if child is None:
-        raise NotFound("등록된 아동을 찾을 수 없습니다.")
+        raise NotFound(_("등록된 아동을 찾을 수 없습니다."))
     if child.household.guardian_id == actor.pk:
         return child
     if actor.role in STAFF_ROLES_READING_CHILDREN or actor.is_superuser:
@@ -33,7 +34,7 @@ def child_get(*, actor: User, child_id: int) -> Child:
         if region_in_scope(actor, region.code if region else None):
             audit_log(actor=actor, action="child.read", obj=child, acting_for=child.household.guardian)
             return child
-    raise NotFound("등록된 아동을 찾을 수 없습니다.")
+    raise NotFound(_("등록된 아동을 찾을 수 없습니다."))
 
 
 def consents_of(*, user: User) -> QuerySet[Consent]:

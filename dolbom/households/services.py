@@ -3,6 +3,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dolbom.accounts.models import User
 from dolbom.core.audit import audit_log
@@ -23,7 +24,7 @@ def today() -> date:
 
 def household_for(*, user: User) -> Household:
     require_login(user)
-    household, _ = Household.objects.get_or_create(guardian=user)
+    household, _created = Household.objects.get_or_create(guardian=user)
     return household
 
 
@@ -31,30 +32,34 @@ def _validate_child_dates(*, birth_date: date | None, due_date: date | None) -> 
     now = today()
     if (birth_date is None) == (due_date is None):
         raise InvalidInput(
-            "생년월일 또는 출산 예정일 중 하나만 입력해 주세요.", detail={"fields": {"birth_date": "하나만 입력"}}
+            _("생년월일 또는 출산 예정일 중 하나만 입력해 주세요."), detail={"fields": {"birth_date": _("하나만 입력")}}
         )
     if birth_date is not None:
         if birth_date > now:
-            raise InvalidInput("생년월일이 오늘 이후일 수 없습니다.", detail={"fields": {"birth_date": "미래 날짜"}})
+            raise InvalidInput(
+                _("생년월일이 오늘 이후일 수 없습니다."), detail={"fields": {"birth_date": _("미래 날짜")}}
+            )
         if age_in_months(birth_date, now) >= (MAX_CHILD_AGE_YEARS + 1) * 12:
             raise InvalidInput(
-                f"만 {MAX_CHILD_AGE_YEARS}세 이하 아동만 등록할 수 있습니다.",
-                detail={"fields": {"birth_date": "범위 초과"}},
+                _("만 %(age)s세 이하 아동만 등록할 수 있습니다.") % {"age": MAX_CHILD_AGE_YEARS},
+                detail={"fields": {"birth_date": _("범위 초과")}},
             )
     if due_date is not None:
         if due_date < now:
             raise InvalidInput(
-                "출산 예정일이 지났습니다. 출생 후에는 생년월일로 등록해 주세요.",
-                detail={"fields": {"due_date": "지난 날짜"}},
+                _("출산 예정일이 지났습니다. 출생 후에는 생년월일로 등록해 주세요."),
+                detail={"fields": {"due_date": _("지난 날짜")}},
             )
         if due_date > now + timedelta(days=MAX_PREGNANCY_DAYS):
-            raise InvalidInput("출산 예정일이 너무 먼 날짜입니다.", detail={"fields": {"due_date": "범위 초과"}})
+            raise InvalidInput(_("출산 예정일이 너무 먼 날짜입니다."), detail={"fields": {"due_date": _("범위 초과")}})
 
 
 def _clean_name(name: str) -> str:
     name = (name or "").strip()
     if not name or len(name) > 50:
-        raise InvalidInput("아동 이름(또는 태명)을 50자 이내로 입력해 주세요.", detail={"fields": {"name": "필수"}})
+        raise InvalidInput(
+            _("아동 이름(또는 태명)을 50자 이내로 입력해 주세요."), detail={"fields": {"name": _("필수")}}
+        )
     return name
 
 
@@ -83,7 +88,7 @@ def child_register(
     household = household_for(user=actor)
     _validate_child_dates(birth_date=birth_date, due_date=due_date)
     if household.children.count() >= MAX_CHILDREN:
-        raise InvalidInput(f"아동은 {MAX_CHILDREN}명까지 등록할 수 있습니다.")
+        raise InvalidInput(_("아동은 %(n)s명까지 등록할 수 있습니다.") % {"n": MAX_CHILDREN})
     child = Child.objects.create(
         household=household,
         name=_clean_name(name),
@@ -101,12 +106,14 @@ def child_register(
 def child_update(*, actor: User, child_id: int, **changes: Any) -> Child:
     child = Child.objects.select_for_update().filter(pk=child_id, household__guardian=actor).first()
     if child is None:
-        raise NotFound("등록된 아동을 찾을 수 없습니다.")
+        raise NotFound(_("등록된 아동을 찾을 수 없습니다."))
     before = _child_snapshot(child)
     allowed = {"name", "birth_date", "due_date", "health_notes", "allergies", "disability_notes"}
     unknown = set(changes) - allowed
     if unknown:
-        raise InvalidInput("바꿀 수 없는 항목입니다.", detail={"fields": dict.fromkeys(sorted(unknown), "알 수 없음")})
+        raise InvalidInput(
+            _("바꿀 수 없는 항목입니다."), detail={"fields": dict.fromkeys(sorted(unknown), _("알 수 없음"))}
+        )
     for field, value in changes.items():
         setattr(child, field, value)
     child.name = _clean_name(child.name)
@@ -121,7 +128,7 @@ def child_update(*, actor: User, child_id: int, **changes: Any) -> Child:
 def child_delete(*, actor: User, child_id: int) -> None:
     child = Child.objects.filter(pk=child_id, household__guardian=actor).first()
     if child is None:
-        raise NotFound("등록된 아동을 찾을 수 없습니다.")
+        raise NotFound(_("등록된 아동을 찾을 수 없습니다."))
     audit_log(actor=actor, action="child.delete", obj=child, before=_child_snapshot(child))
     child.delete()
 
@@ -165,7 +172,7 @@ def household_update(
 
 def _require_known_purpose(purpose: str) -> None:
     if purpose not in Consent.Purpose.values:
-        raise InvalidInput("알 수 없는 동의 목적입니다.", detail={"fields": {"purpose": purpose}})
+        raise InvalidInput(_("알 수 없는 동의 목적입니다."), detail={"fields": {"purpose": purpose}})
 
 
 @transaction.atomic

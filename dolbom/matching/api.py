@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from dolbom.core.api_auth import AUTH_REQUIRED, actor_of
@@ -82,10 +83,10 @@ def _request_out(req: VisitRequest, income_tier: str | None = None) -> dict[str,
 def _visible_request(actor: Any, pk: int) -> VisitRequest:
     req = VisitRequest.objects.select_related("region", "household").filter(pk=pk).first()
     if req is None:
-        raise NotFound("요청을 찾을 수 없습니다.")
+        raise NotFound(_("요청을 찾을 수 없습니다."))
     if actor.role == "citizen":
         if req.household.guardian_id != actor.pk:
-            raise NotFound("요청을 찾을 수 없습니다.")
+            raise NotFound(_("요청을 찾을 수 없습니다."))
     else:
         require_role(actor, *STAFF)
         require_region_access(actor, req.region.code)
@@ -98,13 +99,13 @@ def create_request(request: HttpRequest, payload: VisitRequestIn) -> Any:
     require_role(actor, "citizen")
     household = Household.objects.filter(guardian=actor).first()
     if household is None:
-        raise InvalidInput("먼저 아동을 등록해 주세요.", detail={"fields": {"child_ids": "등록된 아동 없음"}})
+        raise InvalidInput(_("먼저 아동을 등록해 주세요."), detail={"fields": {"child_ids": _("등록된 아동 없음")}})
     children = list(Child.objects.filter(household=household, pk__in=payload.child_ids))
     if len(children) != len(set(payload.child_ids)):
-        raise InvalidInput(detail={"fields": {"child_ids": "이 가정의 아동이 아닙니다."}})
+        raise InvalidInput(detail={"fields": {"child_ids": _("이 가정의 아동이 아닙니다.")}})
     region = Region.objects.filter(code=payload.region_code.ljust(10, "0")).first()
     if region is None:
-        raise InvalidInput(detail={"fields": {"region_code": "알 수 없는 지역입니다."}})
+        raise InvalidInput(detail={"fields": {"region_code": _("알 수 없는 지역입니다.")}})
     req = services.visit_request_create(
         household=household,
         children=children,
@@ -162,7 +163,7 @@ def batch(request: HttpRequest, payload: BatchIn) -> Any:
     require_role(actor, *STAFF)
     require_region_access(actor, payload.region_code)
     if payload.date < timezone.localdate():
-        raise InvalidInput("지난 날짜는 배정할 수 없습니다.", detail={"fields": {"date": "지난 날짜"}})
+        raise InvalidInput(_("지난 날짜는 배정할 수 없습니다."), detail={"fields": {"date": _("지난 날짜")}})
     res = services.matching_batch_run(day=payload.date, actor=actor, region_prefix=payload.region_code[:5])
     return {
         "filled": res.filled,
@@ -181,17 +182,17 @@ def offer_next(request: HttpRequest, pk: int) -> Any:
     req = _visible_request(actor, pk)
     a = services.visit_offer_next(request=req, actor=actor)
     if a is None:
-        return {"assignment_id": None, "status": None, "message": "제안할 수 있는 돌보미가 더 없습니다."}
+        return {"assignment_id": None, "status": None, "message": _("제안할 수 있는 돌보미가 더 없습니다.")}
     return {"assignment_id": a.pk, "status": a.status, "caregiver_id": a.caregiver_id}
 
 
 def _assignment_for(actor: Any, pk: int) -> VisitAssignment:
     a = VisitAssignment.objects.select_related("request__region", "caregiver").filter(pk=pk).first()
     if a is None:
-        raise NotFound("배정을 찾을 수 없습니다.")
+        raise NotFound(_("배정을 찾을 수 없습니다."))
     if actor.role == "caregiver":
         if a.caregiver.user_id != actor.pk:
-            raise PermissionDenied("본인의 배정만 처리할 수 있습니다.")
+            raise PermissionDenied(_("본인의 배정만 처리할 수 있습니다."))
     else:
         require_role(actor, *STAFF)
         require_region_access(actor, a.request.region.code)
@@ -219,7 +220,7 @@ def _own_request(actor: Any, pk: int) -> VisitRequest:
     require_role(actor, "citizen")
     req = VisitRequest.objects.select_related("household", "region").filter(pk=pk).first()
     if req is None or (actor.role != "admin" and req.household.guardian_id != actor.pk):
-        raise NotFound("요청을 찾을 수 없습니다.")
+        raise NotFound(_("요청을 찾을 수 없습니다."))
     return req
 
 
@@ -227,7 +228,7 @@ def _own_visit(actor: Any, pk: int) -> VisitAssignment:
     require_role(actor, "caregiver")
     a = VisitAssignment.objects.select_related("caregiver").filter(pk=pk).first()
     if a is None or (actor.role != "admin" and a.caregiver.user_id != actor.pk):
-        raise NotFound("배정을 찾을 수 없습니다.")
+        raise NotFound(_("배정을 찾을 수 없습니다."))
     return a
 
 
@@ -354,7 +355,7 @@ def followup_close(request: HttpRequest, pk: int, payload: CloseIn) -> Any:
     require_role(actor, "coordinator")
     t = FollowUpTask.objects.select_related("region").filter(pk=pk).first()
     if t is None:
-        raise NotFound("과제를 찾을 수 없습니다.")
+        raise NotFound(_("과제를 찾을 수 없습니다."))
     require_region_access(actor, t.region.code)
     t = services.followup_close(task=t, actor=actor, notes=payload.notes)
     return _followup_out(t)

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dolbom.core.audit import audit_log
 from dolbom.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
@@ -68,30 +69,30 @@ def visit_request_create(
         tier = normalise_tier(income_tier) or ""
     except ValueError:
         tier = ""
-        errors["income_tier"] = "소득유형은 가형·나형·다형·라형·마형 중 하나이거나 비워 두어야 합니다."
+        errors["income_tier"] = _("소득유형은 가형·나형·다형·라형·마형 중 하나이거나 비워 두어야 합니다.")
     if service not in VisitRequest.Service.values:
-        errors["service"] = "알 수 없는 서비스입니다."
+        errors["service"] = _("알 수 없는 서비스입니다.")
     if not kids:
-        errors["children"] = "돌봄 받을 아동을 한 명 이상 선택해 주세요."
+        errors["children"] = _("돌봄 받을 아동을 한 명 이상 선택해 주세요.")
     elif any(c.household_id != household.pk for c in kids):
-        errors["children"] = "이 가정의 아동만 선택할 수 있습니다."
+        errors["children"] = _("이 가정의 아동만 선택할 수 있습니다.")
     elif any(c.birth_date is None for c in kids):
-        errors["children"] = "출생 전 아동은 방문돌봄을 신청할 수 없습니다."
+        errors["children"] = _("출생 전 아동은 방문돌봄을 신청할 수 없습니다.")
     if ends_at <= starts_at:
-        errors["ends_at"] = "종료 시각은 시작 시각보다 늦어야 합니다."
+        errors["ends_at"] = _("종료 시각은 시작 시각보다 늦어야 합니다.")
     elif ends_at - starts_at > dt.timedelta(hours=MAX_VISIT_HOURS):
-        errors["ends_at"] = f"한 번에 최대 {MAX_VISIT_HOURS}시간까지 신청할 수 있습니다."
+        errors["ends_at"] = _("한 번에 최대 %(hours)s시간까지 신청할 수 있습니다.") % {"hours": MAX_VISIT_HOURS}
     if starts_at < timezone.now() - dt.timedelta(minutes=5):
-        errors["starts_at"] = "지난 시각으로는 신청할 수 없습니다."
+        errors["starts_at"] = _("지난 시각으로는 신청할 수 없습니다.")
     bad = set(needs) - NEEDS
     if bad:
-        errors["needs"] = f"알 수 없는 필요 사항: {', '.join(sorted(bad))}"
+        errors["needs"] = _("알 수 없는 필요 사항: %(needs)s") % {"needs": ", ".join(sorted(bad))}
     if "language" in set(needs) and not language:
-        errors["language"] = "언어 지원이 필요하면 언어를 선택해 주세요."
+        errors["language"] = _("언어 지원이 필요하면 언어를 선택해 주세요.")
     if not (33.0 <= lat <= 39.0 and 124.0 <= lng <= 132.0):
-        errors["lat"] = "주소의 위치가 올바르지 않습니다."
+        errors["lat"] = _("주소의 위치가 올바르지 않습니다.")
     if not address.strip():
-        errors["address"] = "방문 주소를 입력해 주세요."
+        errors["address"] = _("방문 주소를 입력해 주세요.")
     if errors:
         raise InvalidInput(detail={"fields": errors})
     with transaction.atomic():
@@ -126,7 +127,7 @@ def visit_request_cancel(*, request: VisitRequest, actor: Any) -> VisitRequest:
     with transaction.atomic():
         req = VisitRequest.objects.select_for_update().get(pk=request.pk)
         if req.status not in (VisitRequest.Status.OPEN, VisitRequest.Status.PROPOSED, VisitRequest.Status.ASSIGNED):
-            raise TransitionNotAllowed("이미 시작했거나 종료된 요청은 취소할 수 없습니다.")
+            raise TransitionNotAllowed(_("이미 시작했거나 종료된 요청은 취소할 수 없습니다."))
         before = req.status
         for a in req.assignments.filter(status__in=VisitAssignment.ACTIVE):
             _assignment_set_status(a, VisitAssignment.Status.CANCELLED, actor)
@@ -226,7 +227,7 @@ def visit_assignment_confirm(*, assignment: VisitAssignment, actor: Any) -> Visi
         locks.caregiver_lock(caregiver_id=assignment.caregiver_id)
         a = VisitAssignment.objects.select_for_update().select_related("request").get(pk=assignment.pk)
         if a.status not in (VisitAssignment.Status.PROPOSED, VisitAssignment.Status.OFFERED):
-            raise TransitionNotAllowed("제안 또는 요청 상태의 배정만 확정할 수 있습니다.")
+            raise TransitionNotAllowed(_("제안 또는 요청 상태의 배정만 확정할 수 있습니다."))
         others = (
             VisitAssignment.objects.filter(caregiver_id=a.caregiver_id, status=VisitAssignment.Status.ACCEPTED)
             .exclude(pk=a.pk)
@@ -238,7 +239,7 @@ def visit_assignment_confirm(*, assignment: VisitAssignment, actor: Any) -> Visi
             if not engine.jobs_compatible(
                 o.starts_at, o.ends_at, (o.request.lat, o.request.lng), r.starts_at, r.ends_at, (r.lat, r.lng), policy
             ):
-                raise Conflict("돌보미에게 겹치는 다른 배정이 있어 확정할 수 없습니다.", code="caregiver_busy")
+                raise Conflict(_("돌보미에게 겹치는 다른 배정이 있어 확정할 수 없습니다."), code="caregiver_busy")
         locks.between_check_and_write()
         _assignment_set_status(a, VisitAssignment.Status.ACCEPTED, actor)
         before = r.status
@@ -262,14 +263,14 @@ def visit_offer_next(*, request: VisitRequest, actor: Any) -> VisitAssignment | 
     with transaction.atomic():
         req = VisitRequest.objects.select_for_update().select_related("region").get(pk=request.pk)
         if req.status not in (VisitRequest.Status.OPEN, VisitRequest.Status.PROPOSED):
-            raise TransitionNotAllowed("배정 대기 중인 요청만 제안할 수 있습니다.")
+            raise TransitionNotAllowed(_("배정 대기 중인 요청만 제안할 수 있습니다."))
         active = req.assignments.filter(status__in=VisitAssignment.ACTIVE).first()
         if active is not None and active.status != VisitAssignment.Status.PROPOSED:
             return active  # an offer is already out, or someone accepted
         declined = set(
             req.assignments.filter(status=VisitAssignment.Status.DECLINED).values_list("caregiver_id", flat=True)
         )
-        ranked, _ = visit_candidates(request=req, limit=len(declined) + 1)
+        ranked, _total = visit_candidates(request=req, limit=len(declined) + 1)
         choice = next((v for v in ranked if v.caregiver.pk not in declined), None)
         if active is not None:
             _assignment_set_status(active, VisitAssignment.Status.CANCELLED, actor)
@@ -323,7 +324,7 @@ def visit_assignment_decline(*, assignment: VisitAssignment, actor: Any, offer_n
     with transaction.atomic():
         a = VisitAssignment.objects.select_for_update().select_related("request").get(pk=assignment.pk)
         if a.status not in (VisitAssignment.Status.PROPOSED, VisitAssignment.Status.OFFERED):
-            raise TransitionNotAllowed("제안 또는 요청 상태의 배정만 거절할 수 있습니다.")
+            raise TransitionNotAllowed(_("제안 또는 요청 상태의 배정만 거절할 수 있습니다."))
         was_offer = a.status == VisitAssignment.Status.OFFERED
         _assignment_set_status(a, VisitAssignment.Status.DECLINED, actor)
         r = a.request
@@ -396,7 +397,7 @@ def _own_assignment(assignment: VisitAssignment, actor: Any) -> VisitAssignment:
         .get(pk=assignment.pk)
     )
     if getattr(actor, "role", None) != "admin" and (a.caregiver.user_id is None or a.caregiver.user_id != actor.pk):
-        raise PermissionDenied("본인에게 배정된 방문만 기록할 수 있습니다.")
+        raise PermissionDenied(_("본인에게 배정된 방문만 기록할 수 있습니다."))
     return a
 
 
@@ -407,9 +408,9 @@ def visit_arrival_record(*, assignment: VisitAssignment, actor: Any, at: dt.date
         a = _own_assignment(assignment, actor)
         r = a.request
         if a.status != VisitAssignment.Status.ACCEPTED or r.status != VisitRequest.Status.ASSIGNED:
-            raise TransitionNotAllowed("확정된 방문에만 도착을 기록할 수 있습니다.")
+            raise TransitionNotAllowed(_("확정된 방문에만 도착을 기록할 수 있습니다."))
         if now < a.starts_at - dt.timedelta(hours=1):
-            raise TransitionNotAllowed("방문 시작 1시간 전부터 도착을 기록할 수 있습니다.", code="too_early")
+            raise TransitionNotAllowed(_("방문 시작 1시간 전부터 도착을 기록할 수 있습니다."), code="too_early")
         a.arrived_at = now
         a.save(update_fields=["arrived_at", "updated_at"])
         audit_log(actor=actor, action="visit_assignment.arrival", obj=a, after={"arrived_at": now.isoformat()})
@@ -432,14 +433,14 @@ def visit_end_record(
 
     now = at or timezone.now()
     if len(notes) > 2000:
-        raise InvalidInput(detail={"fields": {"notes": "돌봄 기록은 2000자까지 쓸 수 있습니다."}})
+        raise InvalidInput(detail={"fields": {"notes": _("돌봄 기록은 2000자까지 쓸 수 있습니다.")}})
     with transaction.atomic():
         a = _own_assignment(assignment, actor)
         r = a.request
         if r.status != VisitRequest.Status.IN_SERVICE or a.arrived_at is None:
-            raise TransitionNotAllowed("도착을 기록한 방문만 종료할 수 있습니다.")
+            raise TransitionNotAllowed(_("도착을 기록한 방문만 종료할 수 있습니다."))
         if now <= a.arrived_at:
-            raise InvalidInput(detail={"fields": {"ended_at": "종료 시각은 도착 시각보다 늦어야 합니다."}})
+            raise InvalidInput(detail={"fields": {"ended_at": _("종료 시각은 도착 시각보다 늦어야 합니다.")}})
         quote = visit_fee_quote(request=r, starts_at=a.arrived_at, ends_at=now)
         a.ended_at = now
         a.care_notes = notes.strip()
@@ -468,7 +469,7 @@ def visit_end_record(
 def _family_request(request: VisitRequest, actor: Any) -> VisitRequest:
     req = VisitRequest.objects.select_for_update().select_related("household", "region").get(pk=request.pk)
     if getattr(actor, "role", None) != "admin" and req.household.guardian_id != actor.pk:
-        raise PermissionDenied("본인 가정의 방문만 평가할 수 있습니다.")
+        raise PermissionDenied(_("본인 가정의 방문만 평가할 수 있습니다."))
     return req
 
 
@@ -516,22 +517,22 @@ def visit_rate(*, request: VisitRequest, actor: Any, stars: int, comment: str = 
     follow-up task for the region's coordinator."""
     errors = {}
     if not isinstance(stars, int) or not 1 <= stars <= 5:
-        errors["stars"] = "별점은 1점부터 5점까지입니다."
+        errors["stars"] = _("별점은 1점부터 5점까지입니다.")
     if len(comment) > 1000:
-        errors["comment"] = "의견은 1000자까지 쓸 수 있습니다."
+        errors["comment"] = _("의견은 1000자까지 쓸 수 있습니다.")
     if len(problem) > 2000:
-        errors["problem"] = "신고 내용은 2000자까지 쓸 수 있습니다."
+        errors["problem"] = _("신고 내용은 2000자까지 쓸 수 있습니다.")
     if errors:
         raise InvalidInput(detail={"fields": errors})
     with transaction.atomic():
         req = _family_request(request, actor)
         if req.status not in VisitRequest.COMPLETED_STATES:
-            raise TransitionNotAllowed("끝난 방문만 평가할 수 있습니다.")
+            raise TransitionNotAllowed(_("끝난 방문만 평가할 수 있습니다."))
         if VisitRating.objects.filter(request=req).exists():
-            raise Conflict("이미 평가한 방문입니다.", code="already_rated")
+            raise Conflict(_("이미 평가한 방문입니다."), code="already_rated")
         a = req.assignments.filter(status=VisitAssignment.Status.COMPLETED).select_related("caregiver").first()
         if a is None:
-            raise TransitionNotAllowed("돌보미가 방문한 기록이 없습니다.")
+            raise TransitionNotAllowed(_("돌보미가 방문한 기록이 없습니다."))
         rating = VisitRating.objects.create(
             request=req, caregiver=a.caregiver, household=req.household, stars=stars, comment=comment.strip()
         )
@@ -546,13 +547,13 @@ def visit_rate(*, request: VisitRequest, actor: Any, stars: int, comment: str = 
 def visit_problem_report(*, request: VisitRequest, actor: Any, detail: str) -> FollowUpTask:
     """The family reports a problem with a visit under way or finished; a coordinator follows it up."""
     if not detail.strip():
-        raise InvalidInput(detail={"fields": {"detail": "어떤 문제가 있었는지 적어 주세요."}})
+        raise InvalidInput(detail={"fields": {"detail": _("어떤 문제가 있었는지 적어 주세요.")}})
     if len(detail) > 2000:
-        raise InvalidInput(detail={"fields": {"detail": "신고 내용은 2000자까지 쓸 수 있습니다."}})
+        raise InvalidInput(detail={"fields": {"detail": _("신고 내용은 2000자까지 쓸 수 있습니다.")}})
     with transaction.atomic():
         req = _family_request(request, actor)
         if req.status not in (VisitRequest.Status.IN_SERVICE, *VisitRequest.COMPLETED_STATES):
-            raise TransitionNotAllowed("돌봄이 시작된 방문만 신고할 수 있습니다.")
+            raise TransitionNotAllowed(_("돌봄이 시작된 방문만 신고할 수 있습니다."))
         if req.status == VisitRequest.Status.FOLLOWED_UP:
             _set_request_status(req, VisitRequest.Status.DONE, actor, reopened=True)
         return _followup_open(req=req, reason=FollowUpTask.Reason.REPORT, detail=detail.strip(), actor=actor)
@@ -571,7 +572,7 @@ def followup_take(*, task: FollowUpTask, actor: Any) -> FollowUpTask:
     with transaction.atomic():
         t = _followup_for_staff(task, actor)
         if t.status != FollowUpTask.Status.OPEN:
-            raise TransitionNotAllowed("접수 상태의 과제만 맡을 수 있습니다.")
+            raise TransitionNotAllowed(_("접수 상태의 과제만 맡을 수 있습니다."))
         before = t.status
         t.status, t.assignee = FollowUpTask.Status.IN_PROGRESS, actor
         t.save(update_fields=["status", "assignee", "updated_at"])
@@ -583,11 +584,11 @@ def followup_close(*, task: FollowUpTask, actor: Any, notes: str) -> FollowUpTas
     """The coordinator closes a follow-up with what was done; when the visit has no other open follow-up it is
     followed up (done → followed_up) and the family is told."""
     if not notes.strip():
-        raise InvalidInput(detail={"fields": {"notes": "처리 내용을 적어 주세요."}})
+        raise InvalidInput(detail={"fields": {"notes": _("처리 내용을 적어 주세요.")}})
     with transaction.atomic():
         t = _followup_for_staff(task, actor)
         if t.status == FollowUpTask.Status.DONE:
-            raise TransitionNotAllowed("이미 완료된 과제입니다.")
+            raise TransitionNotAllowed(_("이미 완료된 과제입니다."))
         before = t.status
         t.status, t.notes, t.closed_at = FollowUpTask.Status.DONE, notes.strip(), timezone.now()
         if t.assignee_id is None:
@@ -612,7 +613,7 @@ def visit_request_expire(*, request: VisitRequest, actor: Any) -> VisitRequest:
     with transaction.atomic():
         req = VisitRequest.objects.select_for_update().select_related("household").get(pk=request.pk)
         if req.status not in (VisitRequest.Status.OPEN, VisitRequest.Status.PROPOSED):
-            raise TransitionNotAllowed("배정 대기 중인 요청만 미배정 종료할 수 있습니다.")
+            raise TransitionNotAllowed(_("배정 대기 중인 요청만 미배정 종료할 수 있습니다."))
         for a in req.assignments.filter(status__in=VisitAssignment.ACTIVE):
             _assignment_set_status(a, VisitAssignment.Status.CANCELLED, actor)
         _set_request_status(req, VisitRequest.Status.EXPIRED, actor)
@@ -631,24 +632,24 @@ def visit_offer_to(*, request: VisitRequest, caregiver_id: int, actor: Any) -> V
     with transaction.atomic():
         req = VisitRequest.objects.select_for_update().select_related("region").get(pk=request.pk)
         if req.status not in (VisitRequest.Status.OPEN, VisitRequest.Status.PROPOSED):
-            raise TransitionNotAllowed("배정 대기 중인 요청만 제안할 수 있습니다.")
+            raise TransitionNotAllowed(_("배정 대기 중인 요청만 제안할 수 있습니다."))
         declined = set(
             req.assignments.filter(status=VisitAssignment.Status.DECLINED).values_list("caregiver_id", flat=True)
         )
         if caregiver_id in declined:
-            raise Conflict("이 요청을 이미 거절한 돌보미입니다.", code="declined_before")
+            raise Conflict(_("이 요청을 이미 거절한 돌보미입니다."), code="declined_before")
         ranked, rejected = visit_candidates(request=req, limit=100)
         choice = next((v for v in ranked if v.caregiver.pk == caregiver_id), None)
         if choice is None:
             raise Conflict(
-                "이 돌보미는 지금 이 요청을 맡을 수 없습니다.",
+                _("이 돌보미는 지금 이 요청을 맡을 수 없습니다."),
                 code="not_eligible",
                 detail={"reasons": rejected.get(str(caregiver_id), [])},
             )
         locks.caregiver_lock(caregiver_id=caregiver_id)
         for old in req.assignments.filter(status__in=VisitAssignment.ACTIVE):
             if old.status == VisitAssignment.Status.ACCEPTED:
-                raise TransitionNotAllowed("이미 확정된 요청입니다.")
+                raise TransitionNotAllowed(_("이미 확정된 요청입니다."))
             _assignment_set_status(old, VisitAssignment.Status.CANCELLED, actor)
         a = VisitAssignment.objects.create(
             request=req,
@@ -685,13 +686,13 @@ def caregiver_weekly_add(
 ) -> WeeklyAvailability:
     errors = {}
     if not 0 <= weekday <= 6:
-        errors["weekday"] = "요일을 골라 주세요."
+        errors["weekday"] = _("요일을 골라 주세요.")
     if start >= end:
-        errors["end_time"] = "끝나는 시각은 시작 시각보다 늦어야 합니다."
+        errors["end_time"] = _("끝나는 시각은 시작 시각보다 늦어야 합니다.")
     if errors:
         raise InvalidInput(detail={"fields": errors})
     if caregiver.weekly.filter(weekday=weekday, start_time__lt=end, end_time__gt=start).exists():
-        raise Conflict("같은 요일의 다른 시간과 겹칩니다.", detail={"fields": {"start_time": "겹치는 시간"}})
+        raise Conflict(_("같은 요일의 다른 시간과 겹칩니다."), detail={"fields": {"start_time": _("겹치는 시간")}})
     w = WeeklyAvailability.objects.create(caregiver=caregiver, weekday=weekday, start_time=start, end_time=end)
     audit_log(actor=actor, action="caregiver.weekly_add", obj=w, after={"weekday": weekday, "start": str(start)})
     return w
@@ -700,7 +701,7 @@ def caregiver_weekly_add(
 def caregiver_weekly_remove(*, caregiver: Caregiver, rule_id: int, actor: Any) -> None:
     w = caregiver.weekly.filter(pk=rule_id).first()
     if w is None:
-        raise NotFound("가용시간을 찾을 수 없습니다.")
+        raise NotFound(_("가용시간을 찾을 수 없습니다."))
     audit_log(actor=actor, action="caregiver.weekly_remove", obj=w, before={"weekday": w.weekday})
     w.delete()
 
@@ -716,15 +717,15 @@ def caregiver_exception_add(
 ) -> AvailabilityException:
     errors = {}
     if kind not in AvailabilityException.Kind.values:
-        errors["kind"] = "구분을 골라 주세요."
+        errors["kind"] = _("구분을 골라 주세요.")
     if (start is None) != (end is None):
-        errors["end_time"] = "시작과 끝 시각을 함께 적어 주세요."
+        errors["end_time"] = _("시작과 끝 시각을 함께 적어 주세요.")
     elif start is not None and end is not None and start >= end:
-        errors["end_time"] = "끝나는 시각은 시작 시각보다 늦어야 합니다."
+        errors["end_time"] = _("끝나는 시각은 시작 시각보다 늦어야 합니다.")
     if kind == AvailabilityException.Kind.EXTRA and start is None:
-        errors["start_time"] = "추가 가능 시간은 시각을 적어 주세요."
+        errors["start_time"] = _("추가 가능 시간은 시각을 적어 주세요.")
     if date < timezone.localdate():
-        errors["date"] = "지난 날짜는 바꿀 수 없습니다."
+        errors["date"] = _("지난 날짜는 바꿀 수 없습니다.")
     if errors:
         raise InvalidInput(detail={"fields": errors})
     e = AvailabilityException.objects.create(caregiver=caregiver, date=date, kind=kind, start_time=start, end_time=end)
@@ -735,7 +736,7 @@ def caregiver_exception_add(
 def caregiver_exception_remove(*, caregiver: Caregiver, exception_id: int, actor: Any) -> None:
     e = caregiver.exceptions.filter(pk=exception_id).first()
     if e is None:
-        raise NotFound("예외 일정을 찾을 수 없습니다.")
+        raise NotFound(_("예외 일정을 찾을 수 없습니다."))
     audit_log(actor=actor, action="caregiver.exception_remove", obj=e, before={"date": e.date.isoformat()})
     e.delete()
 

@@ -6,6 +6,7 @@ import csv
 import io
 from typing import Any
 
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -26,7 +27,7 @@ def tables_xlsx(tables: dict[str, Table], *, meta: list[tuple[str, Any]]) -> byt
     wb = Workbook()
     info = wb.active
     assert info is not None
-    info.title = "정보"
+    info.title = gettext("정보")
     for label, value in meta:
         info.append([label, value])
     info.column_dimensions["A"].width = 18

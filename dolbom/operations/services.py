@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dolbom.accounts.models import Role, User
 from dolbom.core.audit import audit_log
@@ -31,7 +32,7 @@ def _require_official(actor: User) -> None:
 
 def _require_code_in_scope(actor: User, code: str) -> None:
     if not region_in_scope(actor, code.ljust(10, "0")):
-        raise PermissionDenied("담당 지역 밖의 참여 지역은 바꿀 수 없습니다.", code="out_of_scope")
+        raise PermissionDenied(_("담당 지역 밖의 참여 지역은 바꿀 수 없습니다."), code="out_of_scope")
 
 
 def _resolve(query: str) -> Region:
@@ -39,7 +40,7 @@ def _resolve(query: str) -> Region:
 
     query = (query or "").strip()
     if not query:
-        raise InvalidInput("지역 이름이나 코드를 입력해 주세요.", detail={"fields": {"region": "필수"}})
+        raise InvalidInput(_("지역 이름이나 코드를 입력해 주세요."), detail={"fields": {"region": _("필수")}})
     try:
         region = region_resolve(query=query)
     except InvalidInput as exc:
@@ -48,7 +49,7 @@ def _resolve(query: str) -> Region:
         ) from exc
     if region.level == Region.Level.EUPMYEONDONG:
         raise InvalidInput(
-            "참여 지역은 시·도나 시·군·구 단위로 지정합니다.", detail={"fields": {"region": "읍·면·동 단위"}}
+            _("참여 지역은 시·도나 시·군·구 단위로 지정합니다."), detail={"fields": {"region": _("읍·면·동 단위")}}
         )
     return region
 
@@ -67,7 +68,7 @@ def region_prefix_of(*, region: Region) -> str:
 
 def _dates(starts_on: date | None, ends_on: date | None) -> None:
     if starts_on and ends_on and ends_on < starts_on:
-        raise InvalidInput("종료일은 시작일보다 빠를 수 없습니다.", detail={"fields": {"ends_on": "시작일 이전"}})
+        raise InvalidInput(_("종료일은 시작일보다 빠를 수 없습니다."), detail={"fields": {"ends_on": _("시작일 이전")}})
 
 
 # ---------------------------------------------------------------- care services (booking.ServiceParticipation)
@@ -81,16 +82,17 @@ def service_participation_add(
     _require_official(actor)
     service = CareService.objects.filter(pk=service_id).first()
     if service is None:
-        raise NotFound("돌봄 서비스를 찾을 수 없습니다.")
+        raise NotFound(_("돌봄 서비스를 찾을 수 없습니다."))
     region = _resolve(region_query)
     if not region_in_scope(actor, region.code):
-        raise PermissionDenied("담당 지역 밖의 시·군은 추가할 수 없습니다.", code="out_of_scope")
+        raise PermissionDenied(_("담당 지역 밖의 시·군은 추가할 수 없습니다."), code="out_of_scope")
     _dates(starts_on, ends_on)
     prefix = region_prefix_of(region=region)
     if ServiceParticipation.objects.filter(service=service, region_prefix=prefix, starts_on=starts_on).exists():
         # NULL start dates are distinct to the unique constraint: check here as well
         raise Conflict(
-            f"{region.full_name}은(는) 같은 시작일로 이미 참여 지역입니다.", detail={"fields": {"region": "중복"}}
+            _("%(region)s은(는) 같은 시작일로 이미 참여 지역입니다.") % {"region": region.full_name},
+            detail={"fields": {"region": _("중복")}},
         )
     try:
         with transaction.atomic():
@@ -103,7 +105,8 @@ def service_participation_add(
             )
     except IntegrityError as exc:
         raise Conflict(
-            f"{region.full_name}은(는) 같은 시작일로 이미 참여 지역입니다.", detail={"fields": {"region": "중복"}}
+            _("%(region)s은(는) 같은 시작일로 이미 참여 지역입니다.") % {"region": region.full_name},
+            detail={"fields": {"region": _("중복")}},
         ) from exc
     audit_log(actor=actor, action="participation.add", obj=row, after=_participation_snapshot(row))
     return row
@@ -126,7 +129,7 @@ def _service_row(actor: User, row_id: int) -> Any:
     _require_official(actor)
     row = ServiceParticipation.objects.select_related("service").filter(pk=row_id).first()
     if row is None:
-        raise NotFound("참여 지역을 찾을 수 없습니다.")
+        raise NotFound(_("참여 지역을 찾을 수 없습니다."))
     _require_code_in_scope(actor, row.region_prefix)
     return row
 
@@ -142,7 +145,9 @@ def service_participation_set_dates(
         with transaction.atomic():
             row.save(update_fields=["starts_on", "ends_on", "updated_at"])
     except IntegrityError as exc:
-        raise Conflict("같은 시작일의 참여 기록이 이미 있습니다.", detail={"fields": {"starts_on": "중복"}}) from exc
+        raise Conflict(
+            _("같은 시작일의 참여 기록이 이미 있습니다."), detail={"fields": {"starts_on": _("중복")}}
+        ) from exc
     audit_log(actor=actor, action="participation.dates", obj=row, before=before, after=_participation_snapshot(row))
     return row
 
@@ -178,12 +183,12 @@ def programme_region_add(
     _require_official(actor)
     programme = Programme.objects.filter(pk=programme_id).first()
     if programme is None:
-        raise NotFound("지원사업을 찾을 수 없습니다.")
+        raise NotFound(_("지원사업을 찾을 수 없습니다."))
     if programme.is_national:
-        raise InvalidInput("전국 사업은 참여 지역을 지정하지 않습니다.", code="national_programme")
+        raise InvalidInput(_("전국 사업은 참여 지역을 지정하지 않습니다."), code="national_programme")
     region = _resolve(region_query)
     if not region_in_scope(actor, region.code):
-        raise PermissionDenied("담당 지역 밖의 시·군은 추가할 수 없습니다.", code="out_of_scope")
+        raise PermissionDenied(_("담당 지역 밖의 시·군은 추가할 수 없습니다."), code="out_of_scope")
     _dates(starts_on, ends_on)
     try:
         with transaction.atomic():
@@ -197,8 +202,9 @@ def programme_region_add(
             )
     except IntegrityError as exc:
         raise Conflict(
-            f"{region.full_name}은(는) 이미 이 사업의 참여 지역입니다. 기존 기록의 날짜를 바꿔 주세요.",
-            detail={"fields": {"region": "중복"}},
+            _("%(region)s은(는) 이미 이 사업의 참여 지역입니다. 기존 기록의 날짜를 바꿔 주세요.")
+            % {"region": region.full_name},
+            detail={"fields": {"region": _("중복")}},
         ) from exc
     audit_log(actor=actor, action="programme_region.add", obj=row, after=_participation_snapshot(row))
     return row
@@ -210,7 +216,7 @@ def _programme_row(actor: User, row_id: int) -> Any:
     _require_official(actor)
     row = ProgrammeRegion.objects.select_related("programme").filter(pk=row_id).first()
     if row is None:
-        raise NotFound("참여 지역을 찾을 수 없습니다.")
+        raise NotFound(_("참여 지역을 찾을 수 없습니다."))
     _require_code_in_scope(actor, row.region_code)
     return row
 
@@ -251,17 +257,17 @@ def _programme_editable(actor: User, programme_key: str) -> None:
     if programme is None:
         # A parameter file without a catalogue entry: only administrators touch it.
         if actor.role != Role.ADMIN and not actor.is_superuser:
-            raise PermissionDenied("이 사업의 매개변수는 관리자만 바꿀 수 있습니다.", code="out_of_scope")
+            raise PermissionDenied(_("이 사업의 매개변수는 관리자만 바꿀 수 있습니다."), code="out_of_scope")
         return
     if programme.is_national:
         if actor.role == Role.CITY_OFFICIAL:
             raise PermissionDenied(
-                "전국 사업의 금액·기준은 시·도 담당자나 관리자가 기록합니다.", code="national_programme"
+                _("전국 사업의 금액·기준은 시·도 담당자나 관리자가 기록합니다."), code="national_programme"
             )
         return
     codes = [r.region_code for r in programme.regions.all()]
     if not any(region_in_scope(actor, code) for code in codes):
-        raise PermissionDenied("담당 지역에서 시행하지 않는 사업입니다.", code="out_of_scope")
+        raise PermissionDenied(_("담당 지역에서 시행하지 않는 사업입니다."), code="out_of_scope")
 
 
 def _coerce_value(raw: Any, current: Any) -> Any:
@@ -282,9 +288,9 @@ def _coerce_value(raw: Any, current: Any) -> Any:
     try:
         number = float(text)
     except ValueError as exc:
-        raise InvalidInput("값은 숫자로 입력해 주세요.", detail={"fields": {"value": "숫자가 아님"}}) from exc
+        raise InvalidInput(_("값은 숫자로 입력해 주세요."), detail={"fields": {"value": _("숫자가 아님")}}) from exc
     if number != number or number in (float("inf"), float("-inf")):
-        raise InvalidInput("값은 숫자로 입력해 주세요.", detail={"fields": {"value": "숫자가 아님"}})
+        raise InvalidInput(_("값은 숫자로 입력해 주세요."), detail={"fields": {"value": _("숫자가 아님")}})
     return int(number) if number.is_integer() and not isinstance(current, float) else number
 
 
@@ -306,25 +312,25 @@ def parameter_change_propose(
     group = load_parameters().get(programme_key)
     if group is None or parameter not in group:
         raise InvalidInput(
-            "알 수 없는 매개변수입니다.", detail={"fields": {"parameter": f"{programme_key}.{parameter}"}}
+            _("알 수 없는 매개변수입니다."), detail={"fields": {"parameter": f"{programme_key}.{parameter}"}}
         )
     _programme_editable(actor, programme_key)
     today = today or timezone.localdate()
     if effective_from <= today:
         raise InvalidInput(
-            "시행일은 내일 이후여야 합니다. 지난 날짜의 값은 바꾸지 않습니다.",
-            detail={"fields": {"effective_from": "오늘 또는 과거"}},
+            _("시행일은 내일 이후여야 합니다. 지난 날짜의 값은 바꾸지 않습니다."),
+            detail={"fields": {"effective_from": _("오늘 또는 과거")}},
         )
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("변경 사유나 근거를 적어 주세요.", detail={"fields": {"reason": "필수"}})
+        raise InvalidInput(_("변경 사유나 근거를 적어 주세요."), detail={"fields": {"reason": _("필수")}})
     try:
         current = group[parameter].at(effective_from)
     except NotInForce:
         current = None
     new_value = _coerce_value(value, current)
     if isinstance(new_value, int | float) and not isinstance(new_value, bool) and new_value < 0:
-        raise InvalidInput("값은 0 이상이어야 합니다.", detail={"fields": {"value": "음수"}})
+        raise InvalidInput(_("값은 0 이상이어야 합니다."), detail={"fields": {"value": _("음수")}})
     auto_approve = actor.role in (Role.PROVINCE_OFFICIAL, Role.ADMIN) or actor.is_superuser
     with transaction.atomic():
         change = ParameterChange.objects.create(
@@ -363,12 +369,12 @@ def parameter_change_decide(
     with transaction.atomic():
         change = ParameterChange.objects.select_for_update().filter(pk=change_id).first()
         if change is None:
-            raise NotFound("변경 제안을 찾을 수 없습니다.")
+            raise NotFound(_("변경 제안을 찾을 수 없습니다."))
         _programme_editable(actor, change.programme_key)
         if change.status != ParameterChange.Status.PROPOSED:
-            raise TransitionNotAllowed("이미 결정된 제안입니다.")
+            raise TransitionNotAllowed(_("이미 결정된 제안입니다."))
         if approve and change.effective_from <= timezone.localdate():
-            raise TransitionNotAllowed("시행일이 지난 제안은 승인할 수 없습니다. 새로 제안해 주세요.")
+            raise TransitionNotAllowed(_("시행일이 지난 제안은 승인할 수 없습니다. 새로 제안해 주세요."))
         before = _change_snapshot(change)
         change.status = ParameterChange.Status.APPROVED if approve else ParameterChange.Status.REJECTED
         change.decided_by = actor
@@ -390,14 +396,14 @@ def parameter_change_withdraw(*, actor: User, change_id: int) -> ParameterChange
     with transaction.atomic():
         change = ParameterChange.objects.select_for_update().filter(pk=change_id).first()
         if change is None:
-            raise NotFound("변경 제안을 찾을 수 없습니다.")
+            raise NotFound(_("변경 제안을 찾을 수 없습니다."))
         _programme_editable(actor, change.programme_key)
         if change.status == ParameterChange.Status.APPROVED and actor.role == Role.CITY_OFFICIAL:
-            raise PermissionDenied("승인된 값은 시·도 담당자나 관리자가 철회합니다.")
+            raise PermissionDenied(_("승인된 값은 시·도 담당자나 관리자가 철회합니다."))
         if change.status not in (ParameterChange.Status.PROPOSED, ParameterChange.Status.APPROVED):
-            raise TransitionNotAllowed("이미 반려되었거나 철회된 제안입니다.")
+            raise TransitionNotAllowed(_("이미 반려되었거나 철회된 제안입니다."))
         if change.effective_from <= timezone.localdate():
-            raise TransitionNotAllowed("이미 시행된 값은 철회할 수 없습니다. 새 시행일로 값을 바꿔 주세요.")
+            raise TransitionNotAllowed(_("이미 시행된 값은 철회할 수 없습니다. 새 시행일로 값을 바꿔 주세요."))
         before = _change_snapshot(change)
         change.status = ParameterChange.Status.WITHDRAWN
         change.decided_by = actor
@@ -426,13 +432,13 @@ def incident_report_create(
     summary = (summary or "").strip()
     fields: dict[str, str] = {}
     if not summary:
-        fields["summary"] = "필수"
+        fields["summary"] = _("필수")
     if severity not in IncidentReport.Severity.values:
-        fields["severity"] = "알 수 없는 값"
+        fields["severity"] = _("알 수 없는 값")
     if occurred_at > timezone.now():
-        fields["occurred_at"] = "미래 시각"
+        fields["occurred_at"] = _("미래 시각")
     if fields:
-        raise InvalidInput("사고 보고 내용을 확인해 주세요.", detail={"fields": fields})
+        raise InvalidInput(_("사고 보고 내용을 확인해 주세요."), detail={"fields": fields})
     report = IncidentReport.objects.create(
         facility=facility,
         occurred_at=occurred_at,

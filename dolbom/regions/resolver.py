@@ -30,6 +30,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
+
 from dolbom.core.errors import InvalidInput
 
 from .importer import SIDO_SUCCESSORS, norm_key
@@ -51,7 +53,9 @@ class AmbiguousRegion(InvalidInput):
 def _unknown(query: str, message: str | None = None, *, code: str = "unknown_region") -> UnknownRegion:
     shown = query[:40]
     return UnknownRegion(
-        message or f"'{shown}' 지역을 찾을 수 없습니다. 시도·시군구 이름이나 행정구역 코드를 확인해 주세요.",
+        message
+        or _("'%(query)s' 지역을 찾을 수 없습니다. 시도·시군구 이름이나 행정구역 코드를 확인해 주세요.")
+        % {"query": shown},
         code=code,
         detail={"fields": {"region": shown}},
     )
@@ -102,7 +106,7 @@ class RegionResolver:
         AmbiguousRegion (`ambiguous_region`, candidates in `detail["candidates"]`), both HTTP 422."""
         q = (query or "").strip()
         if not q:
-            raise _unknown(q, "지역 이름이나 코드를 입력해 주세요.")
+            raise _unknown(q, _("지역 이름이나 코드를 입력해 주세요."))
         compact = norm_key(q).replace("-", "")
         if compact.isdigit():
             return self._resolve_code(compact, q)
@@ -111,7 +115,7 @@ class RegionResolver:
             return found
         if candidates:
             raise AmbiguousRegion(
-                f"'{q[:40]}' 에 해당하는 지역이 여러 곳입니다. 시도나 시군구 이름을 함께 입력해 주세요.",
+                _("'%(q)s' 에 해당하는 지역이 여러 곳입니다. 시도나 시군구 이름을 함께 입력해 주세요.") % {"q": q[:40]},
                 detail={
                     "fields": {"region": q[:40]},
                     "candidates": [
@@ -234,7 +238,9 @@ class RegionResolver:
             digits += "00000"
         elif len(digits) != 10:
             raise _unknown(
-                shown, f"'{shown[:40]}' 는 올바른 행정구역 코드가 아닙니다. 2·5·10자리 숫자로 입력해 주세요."
+                shown,
+                _("'%(code)s' 는 올바른 행정구역 코드가 아닙니다. 2·5·10자리 숫자로 입력해 주세요.")
+                % {"code": shown[:40]},
             )
         candidates = [digits]
         if digits[8:] != "00":
@@ -249,12 +255,15 @@ class RegionResolver:
             if current is None:
                 raise _unknown(
                     shown,
-                    f"'{region.full_name}'({region.code}) 은(는) 폐지된 행정구역이며 이어받은 구역을 알 수 없습니다. "
-                    "현재 주소의 지역을 입력해 주세요.",
+                    _(
+                        "'%(name)s'(%(code)s) 은(는) 폐지된 행정구역이며 이어받은 구역을 알 수 없습니다. "
+                        "현재 주소의 지역을 입력해 주세요."
+                    )
+                    % {"name": region.full_name, "code": region.code},
                     code="abolished_region",
                 )
             return current
-        raise _unknown(shown, f"행정구역 코드 '{shown[:40]}' 를 찾을 수 없습니다.")
+        raise _unknown(shown, _("행정구역 코드 '%(code)s' 를 찾을 수 없습니다.") % {"code": shown[:40]})
 
     def _pick(self, matches: list[Region]) -> tuple[Region | None, list[Region]]:
         unique = list({r.pk: r for r in matches}.values())

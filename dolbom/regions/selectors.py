@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from dolbom.core.errors import InvalidInput, NotFound
 
@@ -50,13 +51,17 @@ def region_get(*, code: str) -> Region:
     code = (code or "").strip()
     if not code.isdigit() or len(code) not in (2, 5, 10):
         raise InvalidInput(
-            f"'{code[:20]}' 는 올바른 행정구역 코드가 아닙니다. 2·5·10자리 숫자로 입력해 주세요.",
+            _("'%(code)s' 는 올바른 행정구역 코드가 아닙니다. 2·5·10자리 숫자로 입력해 주세요.") % {"code": code[:20]},
             code="invalid_region_code",
             detail={"fields": {"code": code[:20]}},
         )
     region = Region.objects.select_related("parent", "successor").filter(code=code.ljust(10, "0")).first()
     if region is None:
-        raise NotFound(f"행정구역 코드 '{code}' 를 찾을 수 없습니다.", code="unknown_region", detail={"code": code})
+        raise NotFound(
+            _("행정구역 코드 '%(code)s' 를 찾을 수 없습니다.") % {"code": code},
+            code="unknown_region",
+            detail={"code": code},
+        )
     return region
 
 

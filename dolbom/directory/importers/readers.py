@@ -11,6 +11,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from dolbom.core.errors import InvalidInput
 
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -39,7 +41,7 @@ def _decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("cp949"), "cp949"
     except UnicodeDecodeError as exc:
-        raise _refuse("파일의 문자 인코딩을 알 수 없습니다 (UTF-8 또는 CP949 CSV만 읽을 수 있습니다).") from exc
+        raise _refuse(_("파일의 문자 인코딩을 알 수 없습니다 (UTF-8 또는 CP949 CSV만 읽을 수 있습니다).")) from exc
 
 
 def _cell_text(value: object) -> str:
@@ -53,13 +55,13 @@ def _cell_text(value: object) -> str:
 def read_table(path: Path) -> Table:
     data = path.read_bytes()
     if not data:
-        raise _refuse("빈 파일입니다.")
+        raise _refuse(_("빈 파일입니다."))
     if data.startswith(XLS_MAGIC):
         return _read_xls(data)
     if data.startswith(ZIP_MAGIC):
         return _read_xlsx(data)
     if b"\x00" in data[:4096]:
-        raise _refuse("표 형식(CSV, XLS, XLSX) 파일이 아닙니다.")
+        raise _refuse(_("표 형식(CSV, XLS, XLSX) 파일이 아닙니다."))
     text, encoding = _decode(data)
     sample = text[:4096]
     try:
@@ -70,7 +72,7 @@ def read_table(path: Path) -> Table:
     try:
         headers = [h.strip().lstrip("\ufeff") for h in next(reader)]
     except StopIteration as exc:
-        raise _refuse("빈 파일입니다.") from exc
+        raise _refuse(_("빈 파일입니다.")) from exc
     rows = [[c.strip() for c in row] for row in reader if any(c.strip() for c in row)]
     return Table(headers=headers, rows=rows, encoding=encoding, container="csv")
 
@@ -81,10 +83,10 @@ def _read_xls(data: bytes) -> Table:
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True)
     except xlrd.XLRDError as exc:
-        raise _refuse("XLS 파일을 읽을 수 없습니다.") from exc
+        raise _refuse(_("XLS 파일을 읽을 수 없습니다.")) from exc
     sheet = book.sheet_by_index(0)
     if sheet.nrows == 0:
-        raise _refuse("빈 파일입니다.")
+        raise _refuse(_("빈 파일입니다."))
     headers = [_cell_text(v) for v in sheet.row_values(0)]
     rows = []
     for i in range(1, sheet.nrows):
@@ -100,13 +102,13 @@ def _read_xlsx(data: bytes) -> Table:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a bad zip
-        raise _refuse("XLSX 파일을 읽을 수 없습니다.") from exc
+        raise _refuse(_("XLSX 파일을 읽을 수 없습니다.")) from exc
     sheet = book.worksheets[0]
     it = sheet.iter_rows(values_only=True)
     try:
         headers = [_cell_text(v) for v in next(it)]
     except StopIteration as exc:
-        raise _refuse("빈 파일입니다.") from exc
+        raise _refuse(_("빈 파일입니다.")) from exc
     rows = []
     for values in it:
         row = [_cell_text(v) for v in values]

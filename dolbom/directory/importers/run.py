@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dolbom.core.errors import InvalidInput
 from dolbom.directory.facility_types import normalize_type_label
@@ -218,12 +219,14 @@ def facility_import(
     started = timezone.now()
     if format != "auto" and format not in FORMATS:
         raise InvalidInput(
-            f"알 수 없는 형식입니다: {format}", code="unknown_format", detail={"fields": {"format": format}}
+            _("알 수 없는 형식입니다: %(format)s") % {"format": format},
+            code="unknown_format",
+            detail={"fields": {"format": format}},
         )
     table = read_table(path)
     if not headers_look_decoded(table.headers):
         raise InvalidInput(
-            "파일의 머리글을 한글로 읽을 수 없습니다 (인코딩이 깨졌거나 시설 파일이 아닙니다). 가져오지 않았습니다.",
+            _("파일의 머리글을 한글로 읽을 수 없습니다 (인코딩이 깨졌거나 시설 파일이 아닙니다). 가져오지 않았습니다."),
             code="not_a_facility_file",
             detail={"headers": table.headers[:10]},
         )
@@ -232,7 +235,8 @@ def facility_import(
     if fmt is None or (format != "auto" and missing[fmt.code]):
         closest = min(missing.items(), key=lambda kv: len(kv[1]))
         raise InvalidInput(
-            "돌봄시설 파일로 보이지 않습니다. 알려진 형식: " + ", ".join(f.label for f in FORMATS.values()) + ".",
+            _("돌봄시설 파일로 보이지 않습니다. 알려진 형식: %(formats)s.")
+            % {"formats": ", ".join(f.label for f in FORMATS.values())},
             code="not_a_facility_file",
             detail={"closest_format": closest[0], "missing_fields": closest[1] if fmt is None else missing[fmt.code]},
         )
