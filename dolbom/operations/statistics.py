@@ -38,6 +38,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
 
 from dolbom.booking.models import Booking, BookingChild, Occupancy, Slot, WaitlistEntry
 from dolbom.core.permissions import scope_prefixes
@@ -46,7 +48,27 @@ from dolbom.regions.models import Region
 
 from .models import BookingRating, IncidentReport
 
-WEEKDAYS = ["월", "화", "수", "목", "금", "토", "일"]
+
+def weekday_name(isoweekday: int) -> str:
+    """1 → '월' (Mon), in the active language."""
+    names = (
+        pgettext("weekday", "월"),
+        pgettext("weekday", "화"),
+        pgettext("weekday", "수"),
+        pgettext("weekday", "목"),
+        pgettext("weekday", "금"),
+        pgettext("weekday", "토"),
+        pgettext("weekday", "일"),
+    )
+    return names[isoweekday - 1]
+
+
+def waiting_rows(facility: tuple[int, float | None], visit: tuple[int, float | None]) -> list[dict[str, Any]]:
+    """The waiting-time table from (count, average hours) of facility bookings and of home visits."""
+    return [
+        {"kind": _("시설 예약 (신청→승인)"), "count": facility[0], "average_hours": facility[1]},
+        {"kind": _("방문돌봄 (신청→돌보미 배정)"), "count": visit[0], "average_hours": visit[1]},
+    ]
 
 
 @dataclass(frozen=True)
@@ -179,7 +201,7 @@ def service_municipality_table(*, scope: Scope) -> list[dict[str, Any]]:
     # number children × hours).
     attended = scope.bookings().filter(status=S.ATTENDED)
     groups: dict[str, list[int]] = defaultdict(list)
-    for fs_id, (code, _, sgg, _) in fs_map.items():
+    for fs_id, (code, _name, sgg, _facility) in fs_map.items():
         groups[f"{code}|{sgg}"].append(fs_id)
         names[code] = fs_map[fs_id][1]
     if groups:
@@ -322,10 +344,7 @@ def waiting_times(*, scope: Scope) -> list[dict[str, Any]]:
         request__in=scope.visits().values("pk"),
         status__in=[VisitAssignment.Status.ACCEPTED, VisitAssignment.Status.COMPLETED],
     ).aggregate(n=Count("id"), avg=Avg(visit_wait))
-    return [
-        {"kind": "시설 예약 (신청→승인)", "count": facility["n"], "average_hours": _round_hours(facility["avg"])},
-        {"kind": "방문돌봄 (신청→돌보미 배정)", "count": visits["n"], "average_hours": _round_hours(visits["avg"])},
-    ]
+    return waiting_rows((facility["n"], _round_hours(facility["avg"])), (visits["n"], _round_hours(visits["avg"])))
 
 
 def _round_hours(value: Any) -> float | None:
@@ -364,7 +383,7 @@ def fill_rates(*, scope: Scope) -> list[dict[str, Any]]:
         out.append(
             {
                 "weekday": key[0],
-                "weekday_name": WEEKDAYS[key[0] - 1],
+                "weekday_name": weekday_name(key[0]),
                 "hour": key[1],
                 "offered": cap,
                 "taken": n,
@@ -391,7 +410,7 @@ def fill_by_weekday(rates: list[dict[str, Any]]) -> list[dict[str, Any]]:
         acc[r["weekday"]][0] += r["offered"]
         acc[r["weekday"]][1] += r["taken"]
     return [
-        {"weekday": WEEKDAYS[d - 1], "offered": o, "taken": t, "fill_rate": round(100 * t / o, 1) if o else None}
+        {"weekday": weekday_name(d), "offered": o, "taken": t, "fill_rate": round(100 * t / o, 1) if o else None}
         for d, (o, t) in sorted(acc.items())
     ]
 
@@ -406,17 +425,17 @@ def unmet_requests(*, scope: Scope, declined: int | None = None, expired: int | 
     )
     return [
         {
-            "kind": "시설이 거절한 예약",
+            "kind": _("시설이 거절한 예약"),
             "count": declined
             if declined is not None
             else scope.bookings().filter(status=Booking.Status.DECLINED).count(),
         },
         {
-            "kind": "대기 후 예약하지 못함",
+            "kind": _("대기 후 예약하지 못함"),
             "count": waitlist.filter(status__in=[W.LAPSED, W.CANCELLED, W.WAITING]).count(),
         },
         {
-            "kind": "돌보미를 배정하지 못한 방문 요청",
+            "kind": _("돌보미를 배정하지 못한 방문 요청"),
             "count": expired
             if expired is not None
             else scope.visits().filter(status=VisitRequest.Status.EXPIRED).count(),
@@ -575,13 +594,13 @@ def monitoring(*, user: Any, today: date | None = None, days: int = 90) -> dict[
         avg, n_ratings = ratings.get(f["fid"], (None, 0))
         reasons = []
         if f["no_show_rate"] >= 10 and f["no_show"] >= 3:
-            reasons.append(f"노쇼 {f['no_show_rate']}%")
+            reasons.append(_("노쇼 %(rate)s%%") % {"rate": f["no_show_rate"]})
         if f["cancel_rate"] >= 25 and f["cancelled"] >= 5:
-            reasons.append(f"취소 {f['cancel_rate']}%")
+            reasons.append(_("취소 %(rate)s%%") % {"rate": f["cancel_rate"]})
         if avg is not None and n_ratings >= 3 and avg < 3.5:
-            reasons.append(f"평점 {avg:.1f}")
+            reasons.append(_("평점 %(rating).1f") % {"rating": avg})
         if incidents.get(f["fid"]):
-            reasons.append(f"사고 보고 {incidents[f['fid']]}건")
+            reasons.append(_("사고 보고 %(n)s건") % {"n": incidents[f["fid"]]})
         if reasons:
             flagged.append({**f, "rating": round(avg, 2) if avg else None, "reasons": reasons})
     flagged.sort(key=lambda f: -len(f["reasons"]))
@@ -595,7 +614,7 @@ def monitoring(*, user: Any, today: date | None = None, days: int = 90) -> dict[
         caregivers.append(
             {
                 "caregiver": c.display_name,
-                "item": "신원조회",
+                "item": _("신원조회"),
                 "expires": c.background_check_expires,
                 "expired": c.background_check_expires is not None and c.background_check_expires < today,
             }
@@ -640,7 +659,7 @@ def unanswered_followups(*, prefixes: list[str] | None, today: date) -> list[dic
     now = timezone.now()
     rows: list[dict[str, Any]] = [
         {
-            "kind": f"방문돌봄 사후관리 ({t.get_reason_display()})",
+            "kind": _("방문돌봄 사후관리 (%(reason)s)") % {"reason": t.get_reason_display()},
             "region": t.region.full_name,
             "due": t.due_date,
             "detail": t.caregiver.display_name if t.caregiver else "",
@@ -653,7 +672,7 @@ def unanswered_followups(*, prefixes: list[str] | None, today: date) -> list[dic
     ]
     rows += [
         {
-            "kind": "전화 회신",
+            "kind": _("전화 회신"),
             "region": c.region.full_name if c.region else "",
             "due": timezone.localtime(c.due_at).date(),
             "detail": c.get_topic_display(),
@@ -700,67 +719,104 @@ def dashboard_tables(*, scope: Scope, live: bool = False) -> dict[str, Table]:
         unique, months, waiting = unique_children(scope=scope), monthly(scope=scope), waiting_times(scope=scope)
         unmet = unmet_requests(scope=scope)
     summary = [
-        {"figure": "이용 아동(연인원)", "value": sum(r["uses"] for r in table)},
-        {"figure": "이용 아동(실인원)", "value": unique},
-        {"figure": "이용 시간(아동×시간)", "value": round(sum(r["child_hours"] for r in table), 1)},
-        {"figure": "신청", "value": sum(r["requests"] for r in table)},
-        {"figure": "노쇼", "value": sum(r["no_show"] for r in table)},
-        {"figure": "만족도(100점)", "value": sat["score"]},
-        {"figure": "평가 수", "value": sat["ratings"]},
-        {"figure": "참여 시·군·구 수", "value": len({r["municipality_code"] for r in table})},
+        {"figure": _("이용 아동(연인원)"), "value": sum(r["uses"] for r in table)},
+        {"figure": _("이용 아동(실인원)"), "value": unique},
+        {"figure": _("이용 시간(아동×시간)"), "value": round(sum(r["child_hours"] for r in table), 1)},
+        {"figure": _("신청"), "value": sum(r["requests"] for r in table)},
+        {"figure": _("노쇼"), "value": sum(r["no_show"] for r in table)},
+        {"figure": _("만족도(100점)"), "value": sat["score"]},
+        {"figure": _("평가 수"), "value": sat["ratings"]},
+        {"figure": _("참여 시·군·구 수"), "value": len({r["municipality_code"] for r in table})},
     ]
     tables = [
-        Table("summary", "요약", [("figure", "항목"), ("value", "값")], summary),
+        Table("summary", _("요약"), [("figure", _("항목")), ("value", _("값"))], summary),
         Table(
             "services",
-            "서비스별",
-            [("service", "서비스"), ("municipalities", "시·군·구 수"), ("requests", "신청"), ("served", "이용 완료"),
-             ("uses", "이용 아동(연인원)"), ("child_hours", "이용 시간"), ("no_show", "노쇼")],
+            _("서비스별"),
+            [
+                ("service", _("서비스")),
+                ("municipalities", _("시·군·구 수")),
+                ("requests", _("신청")),
+                ("served", _("이용 완료")),
+                ("uses", _("이용 아동(연인원)")),
+                ("child_hours", _("이용 시간")),
+                ("no_show", _("노쇼")),
+            ],
             service_totals(table),
         ),
         Table(
             "service_municipality",
-            "서비스 × 시·군·구",
-            [("service", "서비스"), ("municipality", "시·군·구"), ("municipality_code", "코드"), ("requests", "신청"),
-             ("served", "이용 완료"), ("no_show", "노쇼"), ("no_show_rate", "노쇼율(%)"), ("cancelled", "취소"),
-             ("declined", "거절·미배정"), ("uses", "이용 아동(연인원)"), ("unique_children", "이용 아동(실인원)"),
-             ("child_hours", "이용 시간")],
+            _("서비스 × 시·군·구"),
+            [
+                ("service", _("서비스")),
+                ("municipality", _("시·군·구")),
+                ("municipality_code", pgettext("region code", "코드")),
+                ("requests", _("신청")),
+                ("served", _("이용 완료")),
+                ("no_show", _("노쇼")),
+                ("no_show_rate", _("노쇼율(%)")),
+                ("cancelled", pgettext("count column", "취소")),
+                ("declined", _("거절·미배정")),
+                ("uses", _("이용 아동(연인원)")),
+                ("unique_children", _("이용 아동(실인원)")),
+                ("child_hours", _("이용 시간")),
+            ],
             table,
         ),
-        Table("monthly", "월별 이용 아동(연인원)", [("month", "월"), ("uses", "이용 아동")], months),
+        Table(
+            "monthly",
+            _("월별 이용 아동(연인원)"),
+            [("month", pgettext("month column", "월")), ("uses", _("이용 아동"))],
+            months,
+        ),
         Table(
             "satisfaction",
-            "만족도 분포",
-            [("stars", "별점"), ("count", "건수"), ("pct", "비율(%)")],
+            _("만족도 분포"),
+            [("stars", _("별점")), ("count", _("건수")), ("pct", _("비율(%)"))],
             sat["distribution"],
         ),
         Table(
             "waiting",
-            "대기 시간",
-            [("kind", "구분"), ("count", "건수"), ("average_hours", "평균(시간)")],
+            _("대기 시간"),
+            [("kind", _("구분")), ("count", _("건수")), ("average_hours", _("평균(시간)"))],
             waiting,
         ),
         Table(
             "fill_hour",
-            "시간대별 이용률",
-            [("hour", "시"), ("offered", "제공 자리"), ("taken", "이용 자리"), ("fill_rate", "이용률(%)")],
+            _("시간대별 이용률"),
+            [
+                ("hour", pgettext("hour of day", "시")),
+                ("offered", _("제공 자리")),
+                ("taken", _("이용 자리")),
+                ("fill_rate", _("이용률(%)")),
+            ],
             fill_by_hour(rates),
         ),
         Table(
             "fill_weekday",
-            "요일별 이용률",
-            [("weekday", "요일"), ("offered", "제공 자리"), ("taken", "이용 자리"), ("fill_rate", "이용률(%)")],
+            _("요일별 이용률"),
+            [
+                ("weekday", _("요일")),
+                ("offered", _("제공 자리")),
+                ("taken", _("이용 자리")),
+                ("fill_rate", _("이용률(%)")),
+            ],
             fill_by_weekday(rates),
         ),
         Table(
             "fill_weekday_hour",
-            "요일 × 시간대 이용률",
-            [("weekday_name", "요일"), ("hour", "시"), ("offered", "제공 자리"), ("taken", "이용 자리"),
-             ("fill_rate", "이용률(%)")],
+            _("요일 × 시간대 이용률"),
+            [
+                ("weekday_name", _("요일")),
+                ("hour", pgettext("hour of day", "시")),
+                ("offered", _("제공 자리")),
+                ("taken", _("이용 자리")),
+                ("fill_rate", _("이용률(%)")),
+            ],
             rates,
         ),
-        Table("unmet", "충족되지 못한 요청", [("kind", "구분"), ("count", "건수")], unmet),
-    ]  # fmt: skip
+        Table("unmet", _("충족되지 못한 요청"), [("kind", _("구분")), ("count", _("건수"))], unmet),
+    ]
     return {t.key: t for t in tables}
 
 
@@ -837,10 +893,9 @@ def dashboard_tables_cached(*, scope: Scope, timeout: int = 3600) -> dict[str, T
         if summaries.usable_for(scope.prefixes)
         else data_version()
     )
-    key = (
-        "ops-dash:"
-        + hashlib.sha256(f"{scope.prefixes}|{scope.period.start}|{scope.period.end}|{version}".encode()).hexdigest()
-    )
+    # titles, headers and labels are in the request's language, so each language has its own entry
+    scope_key = f"{scope.prefixes}|{scope.period.start}|{scope.period.end}|{version}|{get_language()}"
+    key = "ops-dash:" + hashlib.sha256(scope_key.encode()).hexdigest()
     tables = cache.get(key)
     if tables is None:
         tables = dashboard_tables(scope=scope)

@@ -668,7 +668,7 @@ def unique_children_total(*, prefixes: list[str] | None, start: date, end: date)
 def summary_tables(*, scope: Any) -> dict[str, Any]:
     """The service × 시·군·구 table, unique children, satisfaction, waiting times, fill rates, monthly uses and the
     declined/expired counts of unmet requests, read from the summaries (same shapes as statistics.py)."""
-    from .statistics import WEEKDAYS, _sgg_names
+    from .statistics import _sgg_names, waiting_rows, weekday_name
 
     where = _in_scope(scope.prefixes, scope.period.start, scope.period.end)
     sums = {f: Sum(f) for f in SERVICE_FIELDS}
@@ -719,10 +719,7 @@ def summary_tables(*, scope: Any) -> dict[str, Any]:
         n, secs = waits[kind]
         return round(secs / n / 3600, 2) if n else None
 
-    waiting = [
-        {"kind": "시설 예약 (신청→승인)", "count": waits["facility"][0], "average_hours": avg_hours("facility")},
-        {"kind": "방문돌봄 (신청→돌보미 배정)", "count": waits["visit"][0], "average_hours": avg_hours("visit")},
-    ]
+    waiting = waiting_rows((waits["facility"][0], avg_hours("facility")), (waits["visit"][0], avg_hours("visit")))
 
     fill: dict[tuple[int, int], list[int]] = {}
     for day, offered, taken in DailyFillSummary.objects.filter(where).values_list("day", "offered", "taken"):
@@ -737,7 +734,7 @@ def summary_tables(*, scope: Any) -> dict[str, Any]:
     rates = [
         {
             "weekday": wd,
-            "weekday_name": WEEKDAYS[wd - 1],
+            "weekday_name": weekday_name(wd),
             "hour": hour,
             "offered": o,
             "taken": t,

@@ -46,3 +46,33 @@ def test_supply_csv_headers_in_english(english, province_gyeonggi):
     header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert header[:3] == ["City/county/district", "Code", "Children aged 0–5"]
     assert header[-1] == "Children per place"
+
+
+def test_dashboard_tables_in_the_viewers_language(client, province_gyeonggi):
+    """Titles, headers and labels follow the language; the cached tables of one language never reach another."""
+    client.force_login(province_gyeonggi)
+    korean = client.get("/console/dashboards/").content.decode()
+    assert "서비스별" in korean and "시간대별 이용률" in korean
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/console/dashboards/").content.decode()
+    assert "By service" in english and "Fill rate by weekday and hour" in english and "Unmet requests" in english
+    assert "서비스별" not in english and "충족되지 못한 요청" not in english
+    waiting = client.get("/console/dashboards/export.csv", {"table": "waiting"})
+    rows = list(csv.reader(io.StringIO(waiting.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Kind", "Count", "Average (hours)"]
+    assert [r[0] for r in rows[1:]] == [
+        "Facility booking (request → approval)",
+        "Home visit (request → caregiver assigned)",
+    ]
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert "서비스별" in client.get("/console/dashboards/").content.decode()
+
+
+def test_weekday_names_follow_the_language():
+    from django.utils import translation
+
+    from dolbom.operations.statistics import weekday_name
+
+    assert [weekday_name(d) for d in (1, 7)] == ["월", "일"]
+    with translation.override("en"):
+        assert [weekday_name(d) for d in (1, 7)] == ["Mon", "Sun"]
