@@ -1,8 +1,9 @@
 """Staff tables at 360 px: a wide table stacks into one card per row whose cells name their column, or scrolls
 sideways inside a region that the keyboard can reach; the page itself never scrolls sideways.
 
-Each stacked cell's label must be its column's header, shown on screen (the ::before text), and the header row
-must stay in the page for assistive technology. A control proves the check catches a wrong or missing label.
+Each stacked cell's label must be its column's header, shown on screen (the ::before text), the header row
+must stay in the page for assistive technology, and the table's roles are written out (a browser may drop the
+semantics of a table displayed as blocks). A control proves the check catches a wrong or missing label.
 """
 
 import pytest
@@ -35,6 +36,13 @@ CHECK_TABLES = """() => {
   document.querySelectorAll('table.stack').forEach((table, t) => {
     const headers = [...table.querySelectorAll('thead th')].map(text);
     const head = table.querySelector('thead');
+    // display: block makes some browsers (Safari) drop the table semantics: the roles are written out
+    const roles = [[':scope', 'table'], ['thead, tbody', 'rowgroup'], ['tr', 'row'], ['thead th', 'columnheader'],
+                   ['td', 'cell']];
+    roles.forEach(([sel, role]) => {
+      const els = sel === ':scope' ? [table] : [...table.querySelectorAll(sel)];
+      if (els.some((el) => el.getAttribute('role') !== role)) problems.push(`table ${t}: ${sel} without role ${role}`);
+    });
     if (!head || head.getBoundingClientRect().width > 2) problems.push(`table ${t}: header row shown or missing`);
     table.querySelectorAll('tbody tr').forEach((row, r) => {
       const cells = [...row.children];
@@ -94,10 +102,12 @@ def test_the_check_catches_wrong_and_missing_labels_and_an_unreachable_scroller(
     page.evaluate(
         "() => { const cells = document.querySelectorAll('table.stack tbody tr:first-child td');"
         " cells[0].setAttribute('data-label', '행위자'); cells[1].removeAttribute('data-label');"
+        " cells[2].removeAttribute('role');"
         " const box = document.createElement('div'); box.style.overflowX = 'auto'; box.style.width = '100px';"
         " box.innerHTML = '<p style=\"width: 900px\">wide</p>'; document.querySelector('main').appendChild(box); }"
     )
     problems = page.evaluate(CHECK_TABLES)
     assert any("label '행위자' under '시각'" in p for p in problems), problems
     assert any("cell 1: no data-label" in p for p in problems), problems
+    assert any("td without role cell" in p for p in problems), problems
     assert any("not a focusable, labelled region" in p for p in problems), problems
