@@ -300,3 +300,26 @@ def test_summaries_follow_new_bookings_changes_and_deletions(activity):
     _assert_summary_equals_records(scope)
     for period in PERIODS[2:]:  # whole months (the yearly rows) and partial ones
         _assert_summary_equals_records(statistics.Scope.of(user=_users()["province"], period=period))
+
+
+def test_rebuild_reads_the_records_with_fresh_planner_statistics(activity):
+    """After a bulk load the planner may still hold an earlier analyse of the emptied tables (0 rows over many
+    pages) and expect one row where there are thousands; the rebuild analyses the records it reads first."""
+    from django.db import connection
+
+    from dolbom.operations.summaries import summaries_rebuild
+
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+    tables = [Slot._meta.db_table, Occupancy._meta.db_table, Booking._meta.db_table]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE pg_class SET reltuples = 0, relpages = greatest(1, pg_relation_size(oid) / 8192)"
+            " WHERE relname = ANY(%s)",
+            [tables],
+        )
+        summaries_rebuild()
+        cursor.execute("SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s)", [tables])
+        estimated = dict(cursor.fetchall())
+    assert estimated[Slot._meta.db_table] >= Slot.objects.count() * 0.9
+    assert estimated[Occupancy._meta.db_table] >= Occupancy.objects.count() * 0.9
