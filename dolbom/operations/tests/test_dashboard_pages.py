@@ -181,3 +181,20 @@ def test_supply_map_of_municipalities(client, province):
     assert len(points) >= 31 and all(p["code"].startswith("41") for p in points)
     assert page.context["map_sido"] == "41"
     assert "https://" not in page.content.decode().split("supply-map-data")[0].split("<main")[-1]  # no CDN
+
+
+def test_bar_labels_fit_their_bar():
+    """Long service names side by side would run into each other: each label takes at most two lines that fit
+    its bar, shortened with an ellipsis when they cannot; short labels stay whole."""
+    from web.console.charts import _text_width, bars, label_lines
+
+    assert label_lines("07", 50) == ["07"]
+    assert label_lines("초등 시설형 긴급돌봄", 121) == ["초등 시설형 긴급돌봄"]
+    assert label_lines("Emergency home visit", 100) == ["Emergency home", "visit"]
+    long = label_lines("Child care service, hourly (아이돌봄 시간제)", 121)
+    assert len(long) == 2 and long[1].endswith("…")
+    assert all(_text_width(line) <= 121 for line in long)
+    chart = bars([{"s": "아주 긴 서비스 이름이 여러 단어로 이어지는 경우", "n": 3}] * 5, label="s", value="n")
+    for bar in chart["bars"]:
+        assert 1 <= len(bar["lines"]) <= 2 and bar["label"].startswith("아주 긴")
+        assert all(_text_width(line) <= 640 / 5 * 0.95 for line in bar["lines"])
