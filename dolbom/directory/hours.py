@@ -155,17 +155,10 @@ def opening_intervals(rules: Sequence[dict[str, Any]]) -> list[tuple[int, int, i
 def describe(rules: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
     """Human rows for a page, in the active language: [{"label": "평일(월–금)", "hours": "07:30–19:30"}, ...]."""
     from django.utils.translation import gettext as _
-    from django.utils.translation import pgettext
 
-    short = [
-        pgettext("weekday", "월"),
-        pgettext("weekday", "화"),
-        pgettext("weekday", "수"),
-        pgettext("weekday", "목"),
-        pgettext("weekday", "금"),
-        pgettext("weekday", "토"),
-        pgettext("weekday", "일"),
-    ]
+    from dolbom.core.weekdays import weekday_short
+
+    short = [weekday_short(d) for d in range(1, 8)]
     full = [_("월요일"), _("화요일"), _("수요일"), _("목요일"), _("금요일"), _("토요일"), _("일요일")]
     rows = []
     for r in rules:

@@ -43,24 +43,11 @@ from django.utils.translation import gettext as _
 
 from dolbom.booking.models import Booking, BookingChild, Occupancy, Slot, WaitlistEntry
 from dolbom.core.permissions import scope_prefixes
+from dolbom.core.weekdays import weekday_short
 from dolbom.matching.models import Caregiver, Qualification, VisitAssignment, VisitRating, VisitRequest
 from dolbom.regions.models import Region
 
 from .models import BookingRating, IncidentReport
-
-
-def weekday_name(isoweekday: int) -> str:
-    """1 → '월' (Mon), in the active language."""
-    names = (
-        pgettext("weekday", "월"),
-        pgettext("weekday", "화"),
-        pgettext("weekday", "수"),
-        pgettext("weekday", "목"),
-        pgettext("weekday", "금"),
-        pgettext("weekday", "토"),
-        pgettext("weekday", "일"),
-    )
-    return names[isoweekday - 1]
 
 
 def waiting_rows(facility: tuple[int, float | None], visit: tuple[int, float | None]) -> list[dict[str, Any]]:
@@ -383,7 +370,7 @@ def fill_rates(*, scope: Scope) -> list[dict[str, Any]]:
         out.append(
             {
                 "weekday": key[0],
-                "weekday_name": weekday_name(key[0]),
+                "weekday_name": weekday_short(key[0]),
                 "hour": key[1],
                 "offered": cap,
                 "taken": n,
@@ -410,7 +397,7 @@ def fill_by_weekday(rates: list[dict[str, Any]]) -> list[dict[str, Any]]:
         acc[r["weekday"]][0] += r["offered"]
         acc[r["weekday"]][1] += r["taken"]
     return [
-        {"weekday": weekday_name(d), "offered": o, "taken": t, "fill_rate": round(100 * t / o, 1) if o else None}
+        {"weekday": weekday_short(d), "offered": o, "taken": t, "fill_rate": round(100 * t / o, 1) if o else None}
         for d, (o, t) in sorted(acc.items())
     ]
 

@@ -696,7 +696,9 @@ def unique_children_total(*, prefixes: list[str] | None, start: date, end: date)
 def summary_tables(*, scope: Any) -> dict[str, Any]:
     """The service × 시·군·구 table, unique children, satisfaction, waiting times, fill rates, monthly uses and the
     declined/expired counts of unmet requests, read from the summaries (same shapes as statistics.py)."""
-    from .statistics import _sgg_names, waiting_rows, weekday_name
+    from dolbom.core.weekdays import weekday_short
+
+    from .statistics import _sgg_names, waiting_rows
 
     where = _in_scope(scope.prefixes, scope.period.start, scope.period.end)
     sums = {f: Sum(f) for f in SERVICE_FIELDS}
@@ -762,7 +764,7 @@ def summary_tables(*, scope: Any) -> dict[str, Any]:
     rates = [
         {
             "weekday": wd,
-            "weekday_name": weekday_name(wd),
+            "weekday_name": weekday_short(wd),
             "hour": hour,
             "offered": o,
             "taken": t,

@@ -151,6 +151,23 @@ class World:
     families: list[Family] = field(default_factory=list)
 
 
+def family_requests(
+    world: World, family: Family, rng: Any, *, pages: tuple[str, ...] = ("/care/",)
+) -> list[tuple[str, str, Any]]:
+    """One family's round under load: book a random slot, list its bookings, read tomorrow's slots, open pages."""
+    from django.utils import timezone
+
+    start = rng.randrange(len(world.slot_ids) - 1)
+    day = (timezone.localdate() + timedelta(days=1)).isoformat()
+    booking = {"slot_ids": world.slot_ids[start : start + 1], "child_ids": family.child_ids}
+    return [
+        ("POST", "/api/v1/care/bookings", booking),
+        ("GET", "/api/v1/care/bookings", None),
+        ("GET", f"/api/v1/care/slots?facility={world.facility_id}&service={world.service_code}&date={day}", None),
+        *(("GET", page, None) for page in pages),
+    ]
+
+
 def booking_world(*, region, facility, families: int, slots: int, capacity: int) -> World:
     """Tomorrow's hours at one facility, and families (one or two children each) holding API tokens."""
     from django.utils import timezone

@@ -11,13 +11,11 @@ import json
 import random
 import threading
 import time
-from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
-from .live import Client, Server, assert_consistent, booking_world
+from .live import Client, Server, assert_consistent, booking_world, family_requests
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -55,18 +53,6 @@ def _check(status: int, body: bytes, path: str) -> str | None:
     return f"{path}: unexpected {status}: {text[:300]}"
 
 
-def _requests(world, family, rng: random.Random) -> list[tuple[str, str, object]]:
-    start = rng.randrange(len(world.slot_ids) - 1)
-    day = (timezone.localdate() + timedelta(days=1)).isoformat()
-    booking = {"slot_ids": world.slot_ids[start : start + 1], "child_ids": family.child_ids}
-    return [
-        ("POST", "/api/v1/care/bookings", booking),
-        ("GET", "/api/v1/care/bookings", None),
-        ("GET", f"/api/v1/care/slots?facility={world.facility_id}&service={world.service_code}&date={day}", None),
-        ("GET", "/care/", None),
-    ]
-
-
 def _run_fault_under_load(regions, facility_x, fault) -> dict[int, int]:
     """Serve, load, inject `fault()` (returns when the fault is over), stop the load, check, check recovery."""
     world = booking_world(region=regions["jangan"], facility=facility_x, families=6, slots=24, capacity=4)
@@ -80,7 +66,7 @@ def _run_fault_under_load(regions, facility_x, fault) -> dict[int, int]:
         rng = random.Random(seed)
         client = Client(server.port, family.token)
         while not stop.is_set():
-            for method, path, body in _requests(world, family, rng):
+            for method, path, body in family_requests(world, family, rng):
                 status, payload = client.call(method, path, body)
                 with lock:
                     seen[status] = seen.get(status, 0) + 1
@@ -104,7 +90,7 @@ def _run_fault_under_load(regions, facility_x, fault) -> dict[int, int]:
         failures = []
         for family in world.families:
             client = Client(server.port, family.token)
-            for method, path, body in _requests(world, family, random.Random(7))[1:]:
+            for method, path, body in family_requests(world, family, random.Random(7))[1:]:
                 status, payload = client.call(method, path, body)
                 if status != 200:
                     failures.append((path, status, payload[:200]))

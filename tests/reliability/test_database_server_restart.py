@@ -21,14 +21,12 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
-from .live import Client, Cluster, Server, assert_consistent, booking_world
+from .live import Client, Cluster, Server, assert_consistent, booking_world, family_requests
 
 ERROR_KEYS = {"code", "message", "detail"}
 CLIENT_TIMEOUT = 10.0  # no request may take longer than this, outage or not
@@ -96,19 +94,6 @@ def judge(records: list[Record], *, down_at: float, up_at: float, bound: float =
     }
 
 
-def _requests(world, family, rng: random.Random) -> list[tuple[str, str, object]]:
-    start = rng.randrange(len(world.slot_ids) - 1)
-    day = (timezone.localdate() + timedelta(days=1)).isoformat()
-    booking = {"slot_ids": world.slot_ids[start : start + 1], "child_ids": family.child_ids}
-    return [
-        ("POST", "/api/v1/care/bookings", booking),
-        ("GET", "/api/v1/care/bookings", None),
-        ("GET", f"/api/v1/care/slots?facility={world.facility_id}&service={world.service_code}&date={day}", None),
-        ("GET", "/care/", None),
-        ("GET", "/", None),
-    ]
-
-
 def _restart_under_load(regions, facility_x, *, mode: str, down_for: float = 2.5) -> dict:
     cluster = Cluster()
     world = booking_world(region=regions["jangan"], facility=facility_x, families=6, slots=24, capacity=4)
@@ -123,7 +108,7 @@ def _restart_under_load(regions, facility_x, *, mode: str, down_for: float = 2.5
         rng = random.Random(seed)
         client = Client(server.port, family.token, timeout=CLIENT_TIMEOUT)
         while not stop.is_set():
-            for method, path, body in _requests(world, family, rng):
+            for method, path, body in family_requests(world, family, rng, pages=("/care/", "/")):
                 started = time.monotonic()
                 status, payload = client.call(method, path, body)
                 record = Record(started, time.monotonic(), method, path, status, payload)

@@ -71,7 +71,7 @@ def test_dashboard_tables_in_the_viewers_language(client, province_gyeonggi):
 def test_weekday_names_follow_the_language():
     from django.utils import translation
 
-    from dolbom.operations.statistics import weekday_name
+    from dolbom.core.weekdays import weekday_short as weekday_name
 
     assert [weekday_name(d) for d in (1, 7)] == ["월", "일"]
     with translation.override("en"):
