@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dolbom.core.models import BaseModel
 
@@ -188,9 +189,9 @@ class Booking(BaseModel):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("승인 대기")
-        CONFIRMED = "confirmed", _("확정")
-        CANCELLED = "cancelled", _("취소")
-        DECLINED = "declined", _("거절")
+        CONFIRMED = "confirmed", pgettext_lazy("status", "확정")
+        CANCELLED = "cancelled", pgettext_lazy("status", "취소")
+        DECLINED = "declined", pgettext_lazy("status", "거절")
         ATTENDED = "attended", _("이용 완료")
         NO_SHOW = "no_show", _("미이용(노쇼)")
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dolbom.core.crypto import EncryptedTextField
 from dolbom.core.models import BaseModel
@@ -32,7 +33,7 @@ class Case(BaseModel):
 
     class Status(models.TextChoices):
         OPEN = "open", _("진행 중")
-        CLOSED = "closed", _("종결")
+        CLOSED = "closed", pgettext_lazy("status", "종결")
 
     TRANSITIONS: ClassVar[dict[str, set[str]]] = {"open": {"closed"}, "closed": {"open"}}
 
@@ -109,7 +110,7 @@ class Inquiry(BaseModel):
         NEW = "new", _("접수")
         ASSIGNED = "assigned", _("담당자 배정")
         ANSWERED = "answered", _("답변 완료")
-        CLOSED = "closed", _("종결")
+        CLOSED = "closed", pgettext_lazy("status", "종결")
 
     TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         "new": {"assigned", "answered", "closed"},
@@ -179,7 +180,7 @@ class Callback(BaseModel):
         SCHEDULED = "scheduled", _("예정")
         DONE = "done", _("통화 완료")
         NO_ANSWER = "no_answer", _("연결 안 됨")
-        CANCELLED = "cancelled", _("취소")
+        CANCELLED = "cancelled", pgettext_lazy("status", "취소")
 
     TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         "scheduled": {"done", "no_answer", "cancelled"},

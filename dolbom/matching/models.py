@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dolbom.core.crypto import EncryptedTextField
 from dolbom.core.models import BaseModel
@@ -174,7 +175,7 @@ class VisitRequest(BaseModel):
         OPEN = "open", _("배정 대기")
         PROPOSED = "proposed", _("배정 제안")
         ASSIGNED = "assigned", _("배정 확정")
-        CANCELLED = "cancelled", _("취소")
+        CANCELLED = "cancelled", pgettext_lazy("status", "취소")
         DONE = "done", _("완료")
         EXPIRED = "expired", _("미배정 종료")
         IN_SERVICE = "in_service", _("돌봄 중")
@@ -226,9 +227,9 @@ class VisitAssignment(BaseModel):
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("제안")
         OFFERED = "offered", _("돌보미에게 제안됨")
-        ACCEPTED = "accepted", _("수락")
-        DECLINED = "declined", _("거절")
-        CANCELLED = "cancelled", _("취소")
+        ACCEPTED = "accepted", pgettext_lazy("status", "수락")
+        DECLINED = "declined", pgettext_lazy("status", "거절")
+        CANCELLED = "cancelled", pgettext_lazy("status", "취소")
         COMPLETED = "completed", _("완료")
 
     ACTIVE = (Status.PROPOSED, Status.OFFERED, Status.ACCEPTED)

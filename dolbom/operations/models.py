@@ -7,6 +7,7 @@ Participating municipalities are the booking app's `ServiceParticipation` and th
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dolbom.core.models import BaseModel
 
@@ -20,9 +21,9 @@ class ParameterChange(BaseModel):
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("승인 대기")
-        APPROVED = "approved", _("승인")
-        REJECTED = "rejected", _("반려")
-        WITHDRAWN = "withdrawn", _("철회")
+        APPROVED = "approved", pgettext_lazy("status", "승인")
+        REJECTED = "rejected", pgettext_lazy("status", "반려")
+        WITHDRAWN = "withdrawn", pgettext_lazy("status", "철회")
 
     programme_key = models.CharField(_("사업 코드"), max_length=64, db_index=True)
     parameter = models.CharField(_("매개변수"), max_length=80)

@@ -99,3 +99,17 @@ def test_booking_rules_in_english(api_client, client, citizen, fs_always):
     html = client.get("/care/").content.decode()
     assert "Same-day bookings until 15:00" in html
     assert "Night care (" in html
+
+
+def test_status_labels_are_states_not_verbs():
+    """'취소' on a button is 'Cancel'; as a booking's state it is 'Cancelled' (staff pages show the model's label)."""
+    from django.utils import translation
+
+    from dolbom.booking.models import Booking
+    from dolbom.matching.models import VisitAssignment
+
+    with translation.override("en"):
+        assert str(Booking.Status.CANCELLED.label) == "Cancelled"
+        assert str(Booking.Status.CONFIRMED.label) == "Confirmed"
+        assert str(VisitAssignment.Status.ACCEPTED.label) == "Accepted"
+        assert translation.gettext("취소") == "Cancel"
