@@ -13,12 +13,13 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
+from typing_extensions import Unpack
 
 from dolbom.core.errors import NotFound
 
@@ -123,30 +124,34 @@ def open_at_q(at: dt.datetime) -> Q:
     return Q(Exists(intervals))
 
 
-def facility_search(
-    *,
-    lat: float | None = None,
-    lng: float | None = None,
-    radius_m: float | None = None,
-    region_prefixes: list[str] | None = None,
-    types: Iterable[str] | None = None,
-    age_months: int | None = None,
-    open_at: dt.datetime | None = None,
-    vacancy: bool = False,
-    limit: int = 20,
-    offset: int = 0,
-) -> SearchResult:
-    """Facilities citizens may see, nearest first when a point is given (else by name).
+class SearchFilters(TypedDict, total=False):
+    """A family's search: a point (nearest first; without a radius the box grows to hold the page) or none (by
+    name), the filters, and the page wanted. `open_at` keeps facilities open at that moment (holidays respected)."""
 
-    With a point and no radius, the search box grows until it holds `offset + limit` matches (nearest-N).
-    `open_at` keeps only facilities open at that moment (holidays respected).
-    """
-    is_open = True if open_at is not None else None
+    lat: float | None
+    lng: float | None
+    radius_m: float | None
+    region_prefixes: list[str] | None
+    types: Iterable[str] | None
+    age_months: int | None
+    open_at: dt.datetime | None
+    vacancy: bool
+    limit: int
+    offset: int
+
+
+def _page_ids(f: SearchFilters) -> tuple[list[tuple[float | None, int]], int, float | None]:
+    """(distance in m or None, id) of the page's facilities in order, how many match, and the radius searched.
+    The one ranking behind both entry points below, so pages and API answer the same facilities in one order."""
+    limit, offset = f.get("limit", 20), f.get("offset", 0)
+    lat, lng = f.get("lat"), f.get("lng")
+    region_prefixes, types, age_months = f.get("region_prefixes"), f.get("types"), f.get("age_months")
+    open_at, vacancy = f.get("open_at"), f.get("vacancy", False)
     if lat is not None and lng is not None:
         ranked, radius = _rank_near(
             lat=lat,
             lng=lng,
-            radius_m=radius_m,
+            radius_m=f.get("radius_m"),
             region_prefixes=region_prefixes,
             types=types,
             age_months=age_months,
@@ -154,15 +159,19 @@ def facility_search(
             vacancy=vacancy,
             want=offset + limit,
         )
-        page = ranked[offset : offset + limit]
-        by_id = _load([pk for _, pk in page])
-        hits = [SearchHit(by_id[pk], round(d, 1), is_open) for d, pk in page]
-        return SearchResult(hits=hits, total=len(ranked), radius_m=radius)
-
+        page: list[tuple[float | None, int]] = [(round(d, 1), pk) for d, pk in ranked[offset : offset + limit]]
+        return page, len(ranked), radius
     qs = _by_name(region_prefixes=region_prefixes, types=types, age_months=age_months, open_at=open_at, vacancy=vacancy)
-    total = qs.count()
-    facilities = list(qs.select_related("type", "region").order_by("name", "pk")[offset : offset + limit])
-    return SearchResult([SearchHit(f, None, is_open) for f in facilities], total, None)
+    ids = list(qs.order_by("name", "pk").values_list("pk", flat=True)[offset : offset + limit])
+    return [(None, pk) for pk in ids], qs.count(), None
+
+
+def facility_search(**filters: Unpack[SearchFilters]) -> SearchResult:
+    """Facilities citizens may see, nearest first when a point is given (else by name), as model instances."""
+    page, total, radius = _page_ids(filters)
+    is_open = True if filters.get("open_at") is not None else None
+    by_id = _load([pk for _, pk in page])
+    return SearchResult([SearchHit(by_id[pk], d, is_open) for d, pk in page if pk in by_id], total, radius)
 
 
 @dataclass
@@ -174,49 +183,18 @@ class ItemPage:
     radius_m: float | None = None
 
 
-def facility_search_items(
-    *,
-    lat: float | None = None,
-    lng: float | None = None,
-    radius_m: float | None = None,
-    region_prefixes: list[str] | None = None,
-    types: Iterable[str] | None = None,
-    age_months: int | None = None,
-    open_at: dt.datetime | None = None,
-    vacancy: bool = False,
-    limit: int = 20,
-    offset: int = 0,
-) -> ItemPage:
+def facility_search_items(**filters: Unpack[SearchFilters]) -> ItemPage:
     """`facility_search` for the JSON API: the same facilities in the same order, as `FacilityItem` dicts.
 
     The common nearest-N query runs as two hand-written SQL statements (candidates in the box, then the
     page's rows with their type and region); no ORM model is built and nothing is validated twice.
     """
-    is_open = True if open_at is not None else None
-    if lat is not None and lng is not None:
-        ranked, radius = _rank_near(
-            lat=lat,
-            lng=lng,
-            radius_m=radius_m,
-            region_prefixes=region_prefixes,
-            types=types,
-            age_months=age_months,
-            open_at=open_at,
-            vacancy=vacancy,
-            want=offset + limit,
-        )
-        page = ranked[offset : offset + limit]
-        rows = _item_rows([pk for _, pk in page])
-        labels = _status_labels()
-        items = [
-            _item(rows[pk], distance_m=round(d, 1), open_at=is_open, labels=labels) for d, pk in page if pk in rows
-        ]
-        return ItemPage(items=items, total=len(ranked), radius_m=radius)
-    qs = _by_name(region_prefixes=region_prefixes, types=types, age_months=age_months, open_at=open_at, vacancy=vacancy)
-    total = qs.count()
-    ids = list(qs.order_by("name", "pk").values_list("pk", flat=True)[offset : offset + limit])
-    rows = _item_rows(ids)
-    return ItemPage(items=[_item(rows[pk], distance_m=None, open_at=is_open) for pk in ids if pk in rows], total=total)
+    page, total, radius = _page_ids(filters)
+    is_open = True if filters.get("open_at") is not None else None
+    rows = _item_rows([pk for _, pk in page])
+    labels = _status_labels()
+    items = [_item(rows[pk], distance_m=d, open_at=is_open, labels=labels) for d, pk in page if pk in rows]
+    return ItemPage(items=items, total=total, radius_m=radius)
 
 
 def _by_name(
