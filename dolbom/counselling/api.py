@@ -132,7 +132,7 @@ def event_out(event: CaseEvent) -> dict[str, Any]:
         "kind_label": event.get_kind_display(),
         "actor": event.actor_label,
         "on_behalf": event.on_behalf,
-        "summary": event.summary,
+        "summary": event.display_summary,
         "object_type": event.object_type,
         "object_id": event.object_id,
     }

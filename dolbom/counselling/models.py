@@ -335,6 +335,13 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.summary}"
 
+    @property
+    def display_summary(self) -> str:
+        """The line in the reader's language (see lines.py); the stored Korean text for older lines."""
+        from .lines import rendered
+
+        return rendered(self.data, self.summary)
+
 
 class SlaPolicy(BaseModel):
     """Service-level targets for a queue (topic, optionally one region), in working minutes.

@@ -339,7 +339,7 @@ def citizen_counselling_export(*, user: User) -> dict[str, Any]:
                 for r in case.referrals.all()
             ],
             "history": [
-                {"at": iso(e.at), "kind": e.kind, "summary": e.summary, "on_behalf": e.on_behalf}
+                {"at": iso(e.at), "kind": e.kind, "summary": e.display_summary, "on_behalf": e.on_behalf}
                 for e in case.events.filter(visible_to_family=True)
             ],
         }

@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dolbom.accounts.models import Role, User
 from dolbom.core.audit import audit_log
@@ -21,6 +22,7 @@ from dolbom.core.permissions import region_in_scope, require_login, require_regi
 from dolbom.households.models import Household
 from dolbom.regions.models import Region
 
+from .lines import Line
 from .models import Callback, CallLog, Case, CaseEvent, Inquiry, InquiryMessage, Referral, Topic
 from .phones import clean_phone, mask_phone, phone_hash
 from .policies import callback_due, first_reply_due
@@ -117,7 +119,7 @@ def event_record(
     case: Case,
     kind: str,
     actor: Any,
-    summary: str,
+    summary: str | Line,
     obj: Any = None,
     object_type: str = "",
     object_id: str | int = "",
@@ -125,6 +127,10 @@ def event_record(
     visible_to_family: bool = True,
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
+    if isinstance(summary, Line):
+        data = {**(data or {}), "line": summary.as_data()}
+        with translation.override("ko"):
+            summary = summary.render()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
@@ -173,7 +179,7 @@ def _case_step(
     actor: Any,
     action: str | None,
     kind: str,
-    summary: str,
+    summary: str | Line,
     obj: Any = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
@@ -203,7 +209,7 @@ def _reopen(case: Case, *, actor: Any) -> None:
             before={"status": "closed"},
             after={"status": "open"},
             kind=CaseEvent.Kind.STATUS,
-            summary="새 상담으로 사례가 다시 열렸습니다.",
+            summary=Line(gettext_noop("새 상담으로 사례가 다시 열렸습니다.")),
         )
 
 
@@ -325,7 +331,9 @@ def case_close(*, actor: User, case_id: int, note: str = "") -> Case:
         after={"status": "closed", "inquiries_closed": closed},
         acting_for=acting_for_of(case, actor),
         kind=CaseEvent.Kind.STATUS,
-        summary="상담을 마쳤습니다." + (f" {note}" if note else ""),
+        summary=Line(gettext_noop("상담을 마쳤습니다. %(note)s"), {"note": note})
+        if note
+        else Line(gettext_noop("상담을 마쳤습니다.")),
         notify=Notice(
             kind="counselling.case_closed",
             subject="[돌봄] 상담 종결",
@@ -408,10 +416,24 @@ def _callback_create(
     )
     acting_for = acting_for_of(case, actor)
     local = timezone.localtime(due)
-    when = (
+    when = (  # the family's notification (Korean, like every notification body)
         f"{timezone.localtime(window_start):%m월 %d일 %H:%M}~{timezone.localtime(window_end):%H:%M}"
         if window_start and window_end
         else f"{local:%m월 %d일 %H:%M}까지"
+    )
+    topic_label = {"topic": ("topic", topic)}
+    scheduled = (
+        Line(
+            gettext_noop("전화 회신 예약: %(start)s~%(end)s (%(topic)s)"),
+            labels=topic_label,
+            times={"start": Line.moment(window_start, "n월 j일 H:i"), "end": Line.moment(window_end, "H:i")},
+        )
+        if window_start and window_end
+        else Line(
+            gettext_noop("전화 회신 예약: %(due)s까지 (%(topic)s)"),
+            labels=topic_label,
+            times={"due": Line.moment(due, "n월 j일 H:i")},
+        )
     )
     _case_step(
         case,
@@ -421,7 +443,7 @@ def _callback_create(
         after={"due_at": due.isoformat()},
         acting_for=acting_for,
         kind=CaseEvent.Kind.CALLBACK,
-        summary=f"전화 회신 예약: {when} ({Topic(topic).label})",
+        summary=scheduled,
         on_behalf=acting_for is not None,
         notify=Notice(
             kind="counselling.callback_scheduled",
@@ -491,7 +513,11 @@ def inquiry_ask(
         obj=inquiry,
         after={"topic": topic, "case": case.pk},
         kind=CaseEvent.Kind.INQUIRY,
-        summary=f"온라인 문의 ({Topic(topic).label}): {question[:80]}",
+        summary=Line(
+            gettext_noop("온라인 문의 (%(topic)s): %(question)s"),
+            {"question": question[:80]},
+            labels={"topic": ("topic", topic)},
+        ),
     )
     if reply_by == Inquiry.ReplyBy.CALLBACK:
         _callback_create(
@@ -572,7 +598,7 @@ def inquiry_reply(*, actor: User, inquiry_id: int, body: str, close: bool = Fals
         action=None,  # audited by _inquiry_move
         obj=inquiry,
         kind=CaseEvent.Kind.REPLY,
-        summary=f"답변: {body[:100]}",
+        summary=Line(gettext_noop("답변: %(body)s"), {"body": body[:100]}),
         notify=Notice(
             kind="counselling.reply",
             subject="[돌봄] 문의에 답변이 등록되었습니다",
@@ -606,7 +632,7 @@ def inquiry_follow_up(*, actor: User, inquiry_id: int, body: str) -> InquiryMess
         action=None,  # audited by _inquiry_move (when it moved)
         obj=inquiry,
         kind=CaseEvent.Kind.MESSAGE,
-        summary=f"추가 문의: {body[:100]}",
+        summary=Line(gettext_noop("추가 문의: %(body)s"), {"body": body[:100]}),
     )
     return message
 
@@ -629,7 +655,7 @@ def inquiry_close(*, actor: User, inquiry_id: int) -> Inquiry:
         action=None,  # audited by _inquiry_move
         obj=inquiry,
         kind=CaseEvent.Kind.STATUS,
-        summary=f"문의 #{inquiry.pk} 종결",
+        summary=Line(gettext_noop("문의 #%(number)s 종결"), {"number": inquiry.pk}),
     )
     return inquiry
 
@@ -739,7 +765,11 @@ def call_log(
         started_at=started_at,
         duration_seconds=duration_seconds,
     )
-    label = "전화 상담" if direction == CallLog.Direction.INBOUND else "상담원 발신 전화"
+    text = (
+        gettext_noop("전화 상담 (%(topic)s) — %(outcome)s")
+        if direction == CallLog.Direction.INBOUND
+        else gettext_noop("상담원 발신 전화 (%(topic)s) — %(outcome)s")
+    )
     _case_step(
         case,
         actor=actor,
@@ -748,7 +778,7 @@ def call_log(
         after={"case": case.pk, "topic": topic, "outcome": outcome},
         acting_for=acting_for_of(case, actor),
         kind=CaseEvent.Kind.CALL,
-        summary=f"{label} ({Topic(topic).label}) — {CallLog.Outcome(outcome).label}",
+        summary=Line(text, labels={"topic": ("topic", topic), "outcome": ("outcome", outcome)}),
     )
     if outcome == CallLog.Outcome.CALLBACK:
         _callback_create(case=case, actor=actor, topic=topic, window_start=start, window_end=end, at=at)
@@ -947,7 +977,7 @@ def referral_create(
         after={"status": "sent", "agency": agency_name, "consent_method": consent_method},
         acting_for=acting_for,
         kind=CaseEvent.Kind.REFERRAL,
-        summary=f"기관 연계 요청: {agency_name}",
+        summary=Line(gettext_noop("기관 연계 요청: %(agency)s"), {"agency": agency_name}),
         on_behalf=acting_for is not None,
         notify=Notice(
             kind="counselling.referral",
@@ -989,7 +1019,11 @@ def referral_transition(*, actor: User, referral_id: int, to: str, note: str = "
         after={"status": to},
         acting_for=acting_for_of(referral.case, actor),
         kind=CaseEvent.Kind.REFERRAL,
-        summary=f"기관 연계 {Referral.Status(to).label}: {referral.agency_name}",
+        summary=Line(
+            gettext_noop("기관 연계 %(status)s: %(agency)s"),
+            {"agency": referral.agency_name},
+            labels={"status": ("referral_status", to)},
+        ),
     )
     return referral
 

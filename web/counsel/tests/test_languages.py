@@ -22,3 +22,32 @@ def test_assigning_a_case_in_english(client, citizen, family, agent, regions, co
     assert "It can only be assigned to an agent responsible for this region." in refused.content.decode()
     done = client.post(f"/counsel/cases/{case.pk}/assign/", {"assignee_id": colleague.pk}, follow=True)
     assert f"Assigned agent set to {colleague.display_name}." in done.content.decode()
+
+
+def test_the_familys_case_history_in_their_language(client, citizen, family, agent, clock):
+    """History lines are recorded as a message and its parts: the family reads them in Vietnamese or English, the
+    stored Korean text stays what staff search, and a line recorded as plain text is shown as it was written."""
+    from dolbom.counselling.models import CaseEvent
+
+    inquiry = services.inquiry_ask(actor=citizen, topic="benefits", question="부모급여를 받을 수 있나요?")
+    services.call_log(actor=agent, case_id=inquiry.case_id, topic="booking", outcome="informed")
+    old = CaseEvent.objects.create(case=inquiry.case, kind="status", summary="예전 기록입니다.", data={})
+    stored = set(CaseEvent.objects.values_list("summary", flat=True))
+    assert {"온라인 문의 (지원사업): 부모급여를 받을 수 있나요?", "전화 상담 (돌봄 예약) — 안내 완료"} <= stored
+
+    client.force_login(citizen)
+    for lang, asked, called in (
+        (
+            "vi",
+            "Câu hỏi trực tuyến (Chế độ hỗ trợ): 부모급여를 받을 수 있나요?",
+            "Cuộc gọi tư vấn (Đặt chỗ chăm sóc) — Đã hướng dẫn",
+        ),
+        ("en", "Online enquiry (Benefits): 부모급여를 받을 수 있나요?", "Phone call (Book care) — Informed"),
+        ("ko", "온라인 문의 (지원사업): 부모급여를 받을 수 있나요?", "전화 상담 (돌봄 예약) — 안내 완료"),
+    ):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+        page = client.get("/my/inquiries/").content.decode()
+        assert asked in page and called in page, lang
+        assert old.summary in page
+    broken = CaseEvent.objects.create(case=inquiry.case, kind="status", summary="원문", data={"line": {"x": 1}})
+    assert broken.display_summary == "원문"
