@@ -96,7 +96,13 @@ def caregivers_as_engine(
         .select_related("request")
     ):
         booked[a.caregiver_id].append(
-            engine.Booked(a.starts_at, a.ends_at, a.request.lat, a.request.lng, str(a.request_id))
+            engine.Booked(
+                timezone.localtime(a.starts_at, _tz()),
+                timezone.localtime(a.ends_at, _tz()),
+                a.request.lat,
+                a.request.lng,
+                str(a.request_id),
+            )
         )
     ratings: dict[int, dict[str, float]] = defaultdict(dict)
     for row in (
@@ -146,8 +152,8 @@ def request_as_engine(*, request: VisitRequest) -> engine.Request:
         lat=request.lat,
         lng=request.lng,
         region_code=request.region.code,
-        start=request.starts_at,
-        end=request.ends_at,
+        start=timezone.localtime(request.starts_at, _tz()),  # local, so reasons quote local times
+        end=timezone.localtime(request.ends_at, _tz()),
         children_ages_months=ages or (0,),
         needs=frozenset(request.needs or []),
         language=request.language or None,

@@ -179,3 +179,14 @@ def test_fee_quote_uses_the_stored_income_tier_and_the_idolbom_shares(household,
     assert abs(q.government_share - q.total * share) <= 1 and q.family_share == q.total - q.government_share
     # 마형 pays in full
     assert visit_fee_quote(request=req, income_tier="마형").government_share == 0
+
+
+def test_reasons_quote_local_times(household, regions, citizen):
+    """The database hands back UTC; a coordinator reads Korean time in the reasons (07:00 KST, not 22:00)."""
+    from dolbom.matching.models import VisitRequest
+
+    make_caregiver(regions, "가", km_north=2)  # Tuesdays 07–21: the travel before a 07:00 start falls outside
+    req = make_request(household, regions, citizen, start=7, end=9)
+    req = VisitRequest.objects.get(pk=req.pk)  # as the database returns it
+    [reasons] = visit_candidates(request=req)[1].values()
+    assert any(r.startswith("가용시간이 06:") and "~09:00" in r for r in reasons), reasons
