@@ -15,12 +15,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dolbom.accounts.models import User
 from dolbom.core.errors import InvalidInput, NotFound
 from dolbom.households.ages import age_in_months
 from dolbom.households.models import Child, Household
 
+from .lines import Line
 from .models import Case, CaseEvent
 from .services import agent_case, case_action_record
 
@@ -59,8 +61,12 @@ def act_booking_create(
             actor=actor,
             case_id=case.pk,
             kind=CaseEvent.Kind.BOOKING,
-            summary=f"돌봄 예약 ({booking.get_status_display()}): {fs.facility.name} {fs.service.name} "
-            f"{start:%m월 %d일 %H:%M}~{end:%H:%M}",
+            summary=Line(
+                gettext_noop("돌봄 예약 (%(status)s): %(facility)s %(service)s %(start)s~%(end)s"),
+                {"facility": fs.facility.name, "service": fs.service.name},
+                labels={"status": ("booking_status", booking.status)},
+                times={"start": Line.moment(start, "n월 j일 H:i"), "end": Line.moment(end, "H:i")},
+            ),
             object_type="booking.booking",
             object_id=booking.pk,
             data={"status": booking.status, "fee": booking.fee, "children": list(child_ids)},
@@ -156,14 +162,27 @@ def act_benefits_check(*, actor: User, case_id: int, extra: dict[str, Any] | Non
         kwargs["acting_for"] = household.guardian
     result = check(**kwargs)
     summary = _summarise(result)
-    eligible = ", ".join(summary.eligible[:6]) or "없음"
-    more = f" 외 {len(summary.eligible) - 6}건" if len(summary.eligible) > 6 else ""
+    beyond_six = len(summary.eligible) - 6
+    unknown = (
+        Line(gettext_noop(" (추가 정보 필요 %(n)s건)"), {"n": len(summary.unknown)}) if summary.unknown else Line("")
+    )
+    line = (
+        Line(
+            gettext_noop("지원사업 확인: 받을 수 있는 지원 %(eligible)s%(more)s%(unknown)s"),
+            {"eligible": ", ".join(summary.eligible[:6])},
+            parts={
+                "more": Line(gettext_noop(" 외 %(n)s건"), {"n": beyond_six}) if beyond_six > 0 else Line(""),
+                "unknown": unknown,
+            },
+        )
+        if summary.eligible
+        else Line(gettext_noop("지원사업 확인: 받을 수 있는 지원 없음%(unknown)s"), parts={"unknown": unknown})
+    )
     case_action_record(
         actor=actor,
         case_id=case.pk,
         kind=CaseEvent.Kind.BENEFITS_CHECK,
-        summary=f"지원사업 확인: 받을 수 있는 지원 {eligible}{more}"
-        + (f" (추가 정보 필요 {len(summary.unknown)}건)" if summary.unknown else ""),
+        summary=line,
         object_type="benefits.check",
         data={"eligible": summary.eligible, "unknown": summary.unknown, "as_of": data["as_of"]},
     )
@@ -207,7 +226,11 @@ def act_facility_search(
         actor=actor,
         case_id=case.pk,
         kind=CaseEvent.Kind.FACILITY_SEARCH,
-        summary=f"시설 찾기: {len(hits)}곳 안내" + (f" ({', '.join(names[:3])} 등)" if names else ""),
+        summary=Line(
+            gettext_noop("시설 찾기: %(n)s곳 안내 (%(names)s 등)"), {"n": len(hits), "names": ", ".join(names[:3])}
+        )
+        if names
+        else Line(gettext_noop("시설 찾기: %(n)s곳 안내"), {"n": len(hits)}),
         object_type="directory.search",
         data={"facility_ids": [getattr(getattr(h, "facility", h), "pk", None) for h in hits], "age_months": age},
     )
@@ -269,8 +292,12 @@ def act_home_visit_request(
             actor=actor,
             case_id=case.pk,
             kind=CaseEvent.Kind.HOME_VISIT,
-            summary=f"방문돌봄 신청 ({request.get_service_display()}): {start:%m월 %d일 %H:%M}~{end:%H:%M}, "
-            f"{', '.join(c.name for c in children)}",
+            summary=Line(
+                gettext_noop("방문돌봄 신청 (%(service)s): %(start)s~%(end)s, %(children)s"),
+                {"children": ", ".join(c.name for c in children)},
+                labels={"service": ("visit_service", request.service)},
+                times={"start": Line.moment(start, "n월 j일 H:i"), "end": Line.moment(end, "H:i")},
+            ),
             object_type=request._meta.label_lower,
             object_id=request.pk,
             data={"status": request.status},

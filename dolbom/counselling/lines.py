@@ -18,9 +18,18 @@ from django.utils.translation import gettext
 
 
 def _choices() -> dict[str, Any]:
+    from dolbom.booking.models import Booking
+    from dolbom.matching.models import VisitRequest
+
     from .models import CallLog, Referral, Topic
 
-    return {"topic": Topic, "outcome": CallLog.Outcome, "referral_status": Referral.Status}
+    return {
+        "topic": Topic,
+        "outcome": CallLog.Outcome,
+        "referral_status": Referral.Status,
+        "booking_status": Booking.Status,
+        "visit_service": VisitRequest.Service,
+    }
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,7 @@ class Line:
     params: dict[str, Any] = field(default_factory=dict)
     labels: dict[str, tuple[str, str]] = field(default_factory=dict)  # key → (choices, code)
     times: dict[str, tuple[str, str]] = field(default_factory=dict)  # key → (ISO moment, date format msgid)
+    parts: dict[str, Line] = field(default_factory=dict)  # key → a message of its own ("" when it renders empty)
 
     @staticmethod
     def moment(at: datetime, fmt: str) -> tuple[str, str]:
@@ -40,6 +50,7 @@ class Line:
             "params": self.params,
             "labels": {k: list(v) for k, v in self.labels.items()},
             "times": {k: list(v) for k, v in self.times.items()},
+            "parts": {k: v.as_data() for k, v in self.parts.items()},
         }
 
     @classmethod
@@ -49,6 +60,7 @@ class Line:
             params=dict(data.get("params") or {}),
             labels={k: (v[0], v[1]) for k, v in (data.get("labels") or {}).items()},
             times={k: (v[0], v[1]) for k, v in (data.get("times") or {}).items()},
+            parts={k: cls.from_data(v) for k, v in (data.get("parts") or {}).items()},
         )
 
     def render(self) -> str:
@@ -60,7 +72,9 @@ class Line:
         for key, (iso, fmt) in self.times.items():
             at = parse_datetime(iso)
             values[key] = date_format(timezone.localtime(at), gettext(fmt)) if at is not None else iso
-        return gettext(self.text) % values
+        for key, part in self.parts.items():
+            values[key] = part.render()
+        return gettext(self.text) % values if self.text else ""
 
 
 def rendered(data: Any, fallback: str) -> str:

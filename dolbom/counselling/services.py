@@ -1037,7 +1037,7 @@ def case_action_record(
     actor: User,
     case_id: int,
     kind: str,
-    summary: str,
+    summary: str | Line,
     object_type: str = "",
     object_id: str | int = "",
     data: dict[str, Any] | None = None,

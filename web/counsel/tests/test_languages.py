@@ -51,3 +51,23 @@ def test_the_familys_case_history_in_their_language(client, citizen, family, age
         assert old.summary in page
     broken = CaseEvent.objects.create(case=inquiry.case, kind="status", summary="원문", data={"line": {"x": 1}})
     assert broken.display_summary == "원문"
+
+
+def test_what_an_agent_did_for_the_family_reads_in_their_language(client, citizen, family, agent, clock):
+    """Lines of actions taken on the family's behalf (here a facility search) follow the reader's language."""
+    from dolbom.counselling.lines import Line
+    from dolbom.counselling.models import CaseEvent
+    from dolbom.counselling.services import case_action_record
+
+    case = services.case_for_family(guardian=citizen, actor=agent)
+    case_action_record(
+        actor=agent,
+        case_id=case.pk,
+        kind=CaseEvent.Kind.FACILITY_SEARCH,
+        summary=Line("시설 찾기: %(n)s곳 안내 (%(names)s 등)", {"n": 2, "names": "해님어린이집, 달님어린이집"}),
+    )
+    line = CaseEvent.objects.get(kind=CaseEvent.Kind.FACILITY_SEARCH)
+    assert line.summary == "시설 찾기: 2곳 안내 (해님어린이집, 달님어린이집 등)"
+    client.force_login(citizen)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert "查找机构：已介绍2处（해님어린이집, 달님어린이집等）" in client.get("/my/inquiries/").content.decode()
