@@ -34,6 +34,7 @@ from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from dolbom.booking.models import Booking, BookingChild, CareService, FacilityService, Occupancy, Slot
+from dolbom.core.weekdays import weekday_short
 from dolbom.matching.models import VisitAssignment, VisitRating, VisitRequest
 
 from .models import (
@@ -696,8 +697,6 @@ def unique_children_total(*, prefixes: list[str] | None, start: date, end: date)
 def summary_tables(*, scope: Any) -> dict[str, Any]:
     """The service × 시·군·구 table, unique children, satisfaction, waiting times, fill rates, monthly uses and the
     declined/expired counts of unmet requests, read from the summaries (same shapes as statistics.py)."""
-    from dolbom.core.weekdays import weekday_short
-
     from .statistics import _sgg_names, waiting_rows
 
     where = _in_scope(scope.prefixes, scope.period.start, scope.period.end)

@@ -79,7 +79,8 @@ def test_book_list_calendar_cancel(frozen, api_client, fs_always, citizen, kids,
     assert again.status_code == 409 and again.json()["code"] == "transition_not_allowed"
 
 
-def test_capacity_exhausted_409(frozen, api_client, fs_always, regions, auth_header):
+def fill_one_place(api_client, fs_always, regions, auth_header):
+    """Tonight's 18:00 hour with one place, booked by a first family; the second family (returned) finds it full."""
     ids = slot_ids(fs_always, at(DAY, 18), 1)
     Slot.objects.filter(pk__in=ids).update(capacity=1)
     first, first_kids = make_family("first", regions["jangan"])
@@ -88,6 +89,11 @@ def test_capacity_exhausted_409(frozen, api_client, fs_always, regions, auth_hea
         api_client, "/api/v1/care/bookings", {"slot_ids": ids, "child_ids": [first_kids[0].pk]}, **auth_header(first)
     )
     assert ok.status_code == 201
+    return ids, second, second_kids
+
+
+def test_capacity_exhausted_409(frozen, api_client, fs_always, regions, auth_header):
+    ids, second, second_kids = fill_one_place(api_client, fs_always, regions, auth_header)
     full = post_json(
         api_client, "/api/v1/care/bookings", {"slot_ids": ids, "child_ids": [second_kids[0].pk]}, **auth_header(second)
     )

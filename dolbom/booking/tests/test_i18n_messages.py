@@ -1,36 +1,19 @@
 """Messages raised in Python follow the request's language (Korean by default); codes never change."""
 
-import json
 import re
 
 from django.conf import settings
 
-from dolbom.booking.models import Booking, Slot
+from dolbom.booking.models import Booking
 
-from .conftest import DAY, at, make_family
-from .test_api import slot_ids
+from .conftest import DAY, at
+from .test_api import fill_one_place, post_json, slot_ids
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
-def post_json(client, url, data, **extra):
-    return client.post(url, data=json.dumps(data), content_type="application/json", **extra)
-
-
-def _fill_one_place(api_client, fs_always, regions, auth_header):
-    ids = slot_ids(fs_always, at(DAY, 18), 1)
-    Slot.objects.filter(pk__in=ids).update(capacity=1)
-    first, first_kids = make_family("first", regions["jangan"])
-    second, second_kids = make_family("second", regions["jangan"])
-    ok = post_json(
-        api_client, "/api/v1/care/bookings", {"slot_ids": ids, "child_ids": [first_kids[0].pk]}, **auth_header(first)
-    )
-    assert ok.status_code == 201
-    return ids, second, second_kids
-
-
 def test_full_slot_refused_in_english_with_the_same_code(frozen, api_client, fs_always, regions, auth_header):
-    ids, second, kids = _fill_one_place(api_client, fs_always, regions, auth_header)
+    ids, second, kids = fill_one_place(api_client, fs_always, regions, auth_header)
     body = {"slot_ids": ids, "child_ids": [kids[0].pk]}
     korean = post_json(api_client, "/api/v1/care/bookings", body, **auth_header(second))
     english = post_json(api_client, "/api/v1/care/bookings", body, HTTP_ACCEPT_LANGUAGE="en", **auth_header(second))
